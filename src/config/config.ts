@@ -1,0 +1,37 @@
+/** The server's whole configuration, validated once at start (see load-config.ts). */
+export interface Config {
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Base of links the server hands out (signed photo URLs, public media, paging). No trailing slash. */
+    readonly publicUrl: string;
+    readonly jsonBodyLimit: number;
+    readonly bulkBodyLimit: number;
+    /** Requests per second per API key; 0 turns the limit off. */
+    readonly rateLimitPerKey: number;
+  };
+  readonly database: {
+    /** PostgreSQL connection string; undefined means embedded SQLite at `sqlitePath`. */
+    readonly url: string | undefined;
+    readonly sqlitePath: string;
+  };
+  readonly storage: {
+    readonly dataDir: string;
+    readonly url: string | undefined;
+    readonly s3Endpoint: string | undefined;
+  };
+  /** 32-byte key for signing links and encrypting stored secrets; null = generate/read in DATA_DIR. */
+  readonly secretKey: Buffer | null;
+  readonly logLevel: LogLevel;
+  readonly jobs: {
+    readonly workerConcurrency: number;
+    readonly retentionDays: number;
+  };
+  readonly limits: {
+    readonly photoMaxBytes: number;
+    readonly bulkMaxItems: number;
+  };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

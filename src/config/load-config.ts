@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { LOG_LEVELS, type Config, type LogLevel } from './config.ts';
+
+/** Thrown when the environment is invalid; its message is one line naming every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MIB = 1024 * 1024;
+
+/**
+ * Reads and validates every variable of OPERATIONS.md (plus the limits it calls configurable).
+ * This is the only reader of the environment; everything else receives the frozen Config.
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const host = read('HOST') ?? '127.0.0.1';
+  const port = integer('PORT', 8080, 0, 65535);
+  const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+
+  const storageUrl = read('STORAGE_URL');
+  if (storageUrl !== undefined && !/^(s3|file):\/\//.test(storageUrl)) {
+    problems.push('STORAGE_URL: expected s3://bucket/prefix or file:///path');
+  }
+
+  const publicUrl = (read('PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('PUBLIC_URL: expected an http(s):// URL');
+
+  const secretKey = parseSecretKey(read('CHAKRA_SECRET_KEY'), problems);
+  if (databaseUrl !== undefined && secretKey === null && read('CHAKRA_SECRET_KEY') === undefined) {
+    problems.push('CHAKRA_SECRET_KEY: required with DATABASE_URL (32 random bytes, base64; e.g. `openssl rand -base64 32`)');
+  }
+
+  const logLevelRaw = read('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+  }
+
+  const config: Config = {
+    http: {
+      host,
+      port,
+      publicUrl,
+      jsonBodyLimit: integer('JSON_BODY_LIMIT', 1 * MIB, 1024, 1024 * MIB),
+      bulkBodyLimit: integer('BULK_BODY_LIMIT', 50 * MIB, 1024, 1024 * MIB),
+      rateLimitPerKey: integer('RATE_LIMIT_PER_KEY', 50, 0, 1_000_000),
+    },
+    database: { url: databaseUrl, sqlitePath: path.join(dataDir, 'chakra.db') },
+    storage: { dataDir, url: storageUrl, s3Endpoint: read('S3_ENDPOINT') },
+    secretKey,
+    logLevel: logLevelRaw as LogLevel,
+    jobs: {
+      workerConcurrency: integer('WORKER_CONCURRENCY', 1, 1, 256),
+      retentionDays: integer('JOB_RETENTION_DAYS', 30, 1, 36500),
+    },
+    limits: {
+      photoMaxBytes: integer('PHOTO_MAX_BYTES', 10 * MIB, 1024, 1024 * MIB),
+      bulkMaxItems: integer('BULK_MAX_ITEMS', 100_000, 1, 10_000_000),
+    },
+  };
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return deepFreeze(config);
+}
+
+function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | null {
+  if (raw === undefined) return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw)) {
+    problems.push('CHAKRA_SECRET_KEY: expected 32 bytes encoded as base64');
+    return null;
+  }
+  return key;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object' && !Buffer.isBuffer(child)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
+import type { Dialect, OpenedDialect } from './dialect.ts';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite dialect expects a better-sqlite3-like object; this wraps Node's built-in
+ * `node:sqlite` (no native addon to compile) and caches prepared statements by SQL text.
+ */
+function adaptNodeSqlite(db: DatabaseSync): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string): SqliteStatement {
+      const cached = cache.get(sqlText);
+      if (cached) return cached;
+      const statement: StatementSync = db.prepare(sqlText);
+      const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
+      const adapted: SqliteStatement = {
+        reader: statement.columns().length > 0,
+        all: (p) => statement.all(...params(p)),
+        run: (p) => statement.run(...params(p)),
+        iterate: (p) => statement.iterate(...params(p)),
+      };
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sqlText, adapted);
+      return adapted;
+    },
+  };
+}
+
+/**
+ * Write transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait on
+ * busy_timeout, instead of failing with SQLITE_BUSY when a read upgrades while another process
+ * (a CLI command, a second worker) writes.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite does run DDL inside transactions; saying so makes migrations atomic and locked. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class NodeSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+  constructor(database: SqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.#database });
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  jsonColumnType: 'text',
+  readJson: (value) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null)),
+  migrationSchema: async () => undefined,
+  isUniqueViolation: (error) =>
+    error instanceof Error && /UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(error.message),
+  describeConnectionError: (error) =>
+    error instanceof Error && /unable to open database|SQLITE_CANTOPEN/i.test(error.message) ? error.message : null,
+};
+
+/**
+ * Opens (creating if needed) the SQLite file with WAL (readers never block the writer),
+ * a busy timeout (other processes' writes are waited for, not failed), foreign keys on, and
+ * synchronous=FULL so a committed transaction survives power loss, not only a crash.
+ */
+export function openSqlite(file: string): OpenedDialect {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA busy_timeout = 10000');
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  return { dialect: sqliteDialect, kyselyDialect: new NodeSqliteDialect(adaptNodeSqlite(db)) };
+}

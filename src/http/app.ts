@@ -1,0 +1,74 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.ts';
+import { newId } from '../shared/ids.ts';
+import { installAuth, type TokenResolver } from './auth.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { healthRoutes, type ReadinessCheck } from './health.routes.ts';
+import { installOpenApiCollector, installOpenApiRoutes } from './openapi.ts';
+import { installRateLimit } from './rate-limit.ts';
+import { createValidatorCompiler } from './validation.ts';
+
+/** A capability's HTTP face: registered after the kit's hooks, so auth and limits apply. */
+export type RoutePlugin = (app: FastifyInstance) => Promise<void>;
+
+export interface AppOptions {
+  readonly logger: FastifyBaseLogger;
+  readonly http: Config['http'];
+  readonly version: string;
+  readonly resolveToken: TokenResolver;
+  readonly checkReady: ReadinessCheck;
+  readonly routes: readonly RoutePlugin[];
+}
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * Builds the HTTP application without listening (tests and `serve` listen themselves).
+ * Order matters: OpenAPI collector → error handlers → auth → rate limit → routes.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: options.http.jsonBodyLimit,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+    routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  // JSON (and multipart where a route registers it) are the only bodies the API takes: other
+  // content types, plain text included, are answered 415.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One log line per request; never headers (tokens) and never the query string (signatures).
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        keyId: request.principal?.keyId,
+      },
+      'request',
+    );
+  });
+
+  await installOpenApiCollector(app, options.version);
+  installErrorHandlers(app);
+  installAuth(app, options.resolveToken);
+  await installRateLimit(app, options.http.rateLimitPerKey);
+  await installOpenApiRoutes(app);
+  await app.register(async (scope) => healthRoutes(scope, options.checkReady));
+  for (const routes of options.routes) await app.register(routes);
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { unauthorized } from '../shared/errors.ts';
+
+export type RoleType = 'ADMIN' | 'MANAGER' | 'USER';
+
+/** Who is calling: resolved from the bearer token on every authenticated request. */
+export interface Principal {
+  readonly teamId: string;
+  readonly keyId: string;
+  /** The user the key acts as (its own service user when created without `--user`). */
+  readonly userId: string;
+  readonly roleId: string;
+  readonly roleType: RoleType;
+}
+
+export type TokenResolver = (token: string) => Promise<Principal | null>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without a bearer token (health probes, docs, signed downloads). */
+    public?: boolean;
+  }
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * Every route needs a valid bearer token unless its config says `public: true`. Unknown routes
+ * answer 404 whatever the token, so probing paths reveals nothing about credentials.
+ */
+export function installAuth(app: FastifyInstance, resolveToken: TokenResolver): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (request.is404 || request.routeOptions.config.public === true) return;
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (!match) throw unauthorized('Missing or malformed Authorization header (expected "Bearer <token>")');
+    const principal = await resolveToken(match[1]);
+    if (!principal) throw unauthorized('Invalid or revoked access token');
+    request.principal = principal;
+  });
+}
+
+/** The caller of an authenticated route (the auth hook guarantees one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}

@@ -1,0 +1,1 @@
+export { createTeamsRepo, type TeamsRepo, type TeamRow } from './teams.repo.ts';

@@ -1,0 +1,77 @@
+/**
+ * Time helpers. Timestamps are integer epoch milliseconds everywhere inside the server; a team's
+ * timezone (a fixed offset such as "+05:30" or an IANA name such as "Asia/Kolkata") is only used
+ * to render v2 "humanized" responses and to read ISO datetimes written without an offset.
+ */
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();
+
+const OFFSET_PATTERN = /^([+-])(\d{2}):?(\d{2})$/;
+
+/** True when `tz` is a fixed offset ("+05:30", "-0400", "Z", "UTC") or a known IANA zone. */
+export function isValidTimezone(tz: string): boolean {
+  if (tz === 'Z' || tz === 'UTC' || OFFSET_PATTERN.test(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC, in minutes, at the given instant. */
+export function offsetMinutesAt(tz: string, epochMs: number): number {
+  if (tz === 'Z' || tz === 'UTC' || tz === '') return 0;
+  const fixed = OFFSET_PATTERN.exec(tz);
+  if (fixed) {
+    const minutes = Number(fixed[2]) * 60 + Number(fixed[3]);
+    return fixed[1] === '-' ? -minutes : minutes;
+  }
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+    .formatToParts(new Date(epochMs))
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const parsed = name ? /GMT([+-])(\d{2}):(\d{2})/.exec(name) : null;
+  if (!parsed) return 0;
+  const minutes = Number(parsed[2]) * 60 + Number(parsed[3]);
+  return parsed[1] === '-' ? -minutes : minutes;
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${sign}${hh}:${mm}`;
+}
+
+/** Renders epoch ms as ISO-8601 in the zone: `2021-09-16T18:34:58.108+05:30`. */
+export function formatInTimezone(epochMs: number, tz: string): string {
+  const offset = offsetMinutesAt(tz, epochMs);
+  const shifted = new Date(epochMs + offset * 60_000).toISOString(); // ends in "Z"
+  return shifted.slice(0, -1) + formatOffset(offset);
+}
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Parses an ISO-8601 date or datetime into epoch ms. Text without an offset is read in `tz`.
+ * Returns null when the text is not a valid ISO-8601 value.
+ */
+export function parseIsoInTimezone(text: string, tz: string): number | null {
+  const m = ISO_PATTERN.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m;
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const naive = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  const check = new Date(naive);
+  if (Number.isNaN(naive) || check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) {
+    return null;
+  }
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  if (zone) return naive - offsetMinutesAt(zone === 'Z' ? 'Z' : zone, naive) * 60_000;
+  // Two passes: the zone's offset at the local wall time, then corrected at the found instant.
+  const first = naive - offsetMinutesAt(tz, naive) * 60_000;
+  return naive - offsetMinutesAt(tz, first) * 60_000;
+}
