@@ -7,9 +7,18 @@ import type { Config } from './config/config.ts';
 import { openDatabase, type DatabaseTarget, type Db, type RootDb } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
-import { createApiKeysRepo, createApiKeysService, createTokenResolver, type CachingTokenResolver } from './platform/api-keys/index.ts';
+import { createApiKeysService, createTokenResolver } from './platform/api-keys/index.ts';
+import { createRevisionWatcher } from './platform/revisions/index.ts';
+import { createTeamModelCache } from './platform/procedures/team-model-cache.ts';
+import { createProcessesModule } from './platform/processes/index.ts';
+import { createTasksModule } from './platform/tasks/index.ts';
+import { createBulkModule } from './platform/bulk/index.ts';
+import { createBackgroundJobsModule } from './platform/background-jobs/index.ts';
+import { createJobEngine } from './jobs/index.ts';
 import { createTeamConfigModule } from './platform/team-config/index.ts';
 import { createUsersModule } from './platform/users/index.ts';
+import { createPhotosModule } from './platform/photos/index.ts';
+import { createBlobStore } from './storage/index.ts';
 import type { Logger } from './shared/logger.ts';
 import { systemClock, type Clock } from './shared/time.ts';
 
@@ -37,14 +46,35 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const target: DatabaseTarget =
     options.databaseTarget ??
     (config.database.url ? { kind: 'postgres', url: config.database.url } : { kind: 'sqlite', file: config.database.sqlitePath });
+  // Storage is checked before the database is opened, so a bad STORAGE_URL leaves nothing open.
+  const blobStore = createBlobStore(config.storage);
   const { db, migrationsApplied } = await connect(target);
   const secretKey = config.secretKey ?? readOrCreateSecretKey(config.storage.dataDir);
 
-  const credentialsChanged = (tx: Db) => createApiKeysRepo(tx).bumpAuthRevision();
-  const apiKeys = createApiKeysService({ db, clock });
-  const teamConfig = createTeamConfigModule({ db, clock, credentialsChanged });
-  const users = createUsersModule({ db, clock, credentialsChanged });
-  const resolvers: CachingTokenResolver[] = [];
+  // One watcher per process keeps every in-memory cache in step with changes made anywhere.
+  const watcher = createRevisionWatcher(db);
+  const revisionsChanged = () => watcher.refresh().catch((error: unknown) => logger.warn({ err: error }, 'cache revision check failed'));
+  const apiKeys = createApiKeysService({ db, clock, revisionsChanged });
+  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged });
+  const users = createUsersModule({ db, clock, revisionsChanged });
+  const photos = createPhotosModule({
+    db, clock, blobStore, secretKey, publicUrl: config.http.publicUrl, maxBytes: config.limits.photoMaxBytes,
+  });
+  const models = createTeamModelCache(db, watcher);
+  const writerDeps = { clock, logger, missingPhotoIds: (teamId: string, ids: readonly string[], tx: Db) => photos.service.missingPhotoIds(teamId, ids, tx) };
+  const processes = createProcessesModule({
+    ...writerDeps, db, models,
+  });
+  const tasks = createTasksModule({
+    db, clock, processes: processes.service, missingPhotoIds: writerDeps.missingPhotoIds,
+  });
+  const engine = createJobEngine({ db, clock, logger, concurrency: config.jobs.workerConcurrency, leaseMs: config.jobs.leaseMs, pollMs: config.jobs.pollMs });
+  const bulk = createBulkModule({ ...writerDeps, db, models, engine, maxItems: config.limits.bulkMaxItems, bodyLimit: config.http.bulkBodyLimit });
+  const backgroundJobs = createBackgroundJobsModule({
+    db, clock, retentionDays: config.jobs.retentionDays,
+    resubmit: (principal, procedureId, items, apiType, retryOf) => bulk.service.accept(principal, procedureId, items, apiType, retryOf),
+  });
+  const resolveToken = createTokenResolver(db, watcher);
 
   return {
     config,
@@ -53,29 +83,35 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     logger,
     clock,
     secretKey,
-    services: { apiKeys, teamConfig: teamConfig.service, users: users.service },
+    blobStore,
+    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service },
+    engine,
 
-    /** Builds the HTTP app (not listening) with its own credential cache. */
+    /** Housekeeping run by workers from time to time: finished jobs past their retention. */
+    async maintenance(): Promise<void> {
+      await backgroundJobs.service.purgeExpired();
+      await engine.purgeFinished(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
+    },
+
+    /** Builds the HTTP app (not listening); starts watching for changes other processes make. */
     async buildHttpApp(): Promise<FastifyInstance> {
-      const resolver = createTokenResolver(db);
-      await resolver.start();
-      resolvers.push(resolver);
+      await watcher.start();
       const app = await buildApp({
         logger,
         http: config.http,
         version: VERSION,
-        resolveToken: resolver.resolve,
+        resolveToken,
         checkReady: async () => {
           await sql`select 1`.execute(db.kysely);
         },
-        routes: [teamConfig.routes, users.routes],
+        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes],
       });
-      app.addHook('onClose', async () => resolver.stop());
       return app;
     },
 
     async close(): Promise<void> {
-      for (const resolver of resolvers) resolver.stop();
+      watcher.stop();
+      await engine.stop();
       await db.close();
     },
   };

@@ -4,8 +4,26 @@ export interface CliIo {
   err(text: string): void;
 }
 
+let stdoutGuarded = false;
+
+/**
+ * A reader that goes away early (`chakra key list | head -1`) ends the command quietly, as
+ * other command-line tools do, instead of with an unhandled EPIPE and its stack trace.
+ */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => {
+    guardStdout();
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 

@@ -8,10 +8,10 @@ const DEMO_FILE = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.
 
 /**
  * On the first start of the embedded mode (no team in the database yet) creates the demo team
- * from examples/demo.yaml and an admin key, writes its token to `$DATA_DIR/demo-token` (0600)
- * and returns the lines to print. With DATABASE_URL nothing is created automatically.
+ * from examples/demo.yaml and an admin key, and writes its token to `$DATA_DIR/demo-token`
+ * (0600). Returns the token file, or null when nothing was created (always with DATABASE_URL).
  */
-export async function seedDemoOnFirstRun(runtime: Runtime): Promise<string[] | null> {
+export async function seedDemoOnFirstRun(runtime: Runtime): Promise<string | null> {
   const { config } = runtime;
   if (config.database.url !== undefined) return null;
   if ((await createTeamsRepo(runtime.db).count()) > 0) return null;
@@ -22,18 +22,24 @@ export async function seedDemoOnFirstRun(runtime: Runtime): Promise<string[] | n
   const tokenFile = path.join(config.storage.dataDir, 'demo-token');
   fs.writeFileSync(tokenFile, `${key.token}\n`, { mode: 0o600 });
   fs.chmodSync(tokenFile, 0o600);
+  return tokenFile;
+}
 
+/**
+ * What to print after the demo was created. `baseUrl` is where the server really listens (it
+ * differs from the configured URL when PORT=0 picked a free port), so the example works as is.
+ */
+export function demoInstructions(tokenFile: string, baseUrl: string): string[] {
   const shown = path.relative(process.cwd(), tokenFile);
   const tokenPath = shown.startsWith('..') ? tokenFile : `./${shown}`;
-  const base = config.http.publicUrl;
   return [
     '',
     `Created the demo team "demo" (examples/demo.yaml) and an admin API key.`,
     `Its token is in ${tokenPath} (readable only by you). Try:`,
     '',
-    `  curl -s -H "Authorization: Bearer $(cat ${tokenPath})" ${base}/v1/ext/users`,
+    `  curl -s -H "Authorization: Bearer $(cat ${tokenPath})" ${baseUrl}/v1/ext/users`,
     '',
-    `API reference: ${base}/docs`,
+    `API reference: ${baseUrl}/docs`,
     '',
   ];
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { isAppError } from '../shared/errors.ts';
 import { StartupError, VERSION } from '../runtime.ts';
+import { expectPositionals, parseCommandArgs } from './args.ts';
 import { UsageError, type CliIo, type Env } from './cli-io.ts';
 import { runConfigCommand } from './commands/config.command.ts';
 import { runKeyCommand } from './commands/key.command.ts';
@@ -35,10 +36,12 @@ const COMMANDS: Record<string, Command> = {
   config: runConfigCommand,
   key: runKeyCommand,
   sandbox: async (argv, _env, io) => {
-    if (argv.includes('--help') || argv.includes('-h')) {
+    const parsed = parseCommandArgs(argv, { port: { type: 'string' } }, SANDBOX_USAGE);
+    if (parsed.help) {
       io.out(SANDBOX_USAGE);
       return 0;
     }
+    expectPositionals(parsed, 0, '', SANDBOX_USAGE);
     io.err('chakra sandbox: the WhatsApp sandbox is not part of this server version yet');
     return 1;
   },

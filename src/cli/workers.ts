@@ -4,14 +4,24 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
+const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
+
 /**
- * Starts the background workers of this process. No job kinds are registered yet (bulk imports
- * and webhooks bring theirs), so the workers only announce themselves and wait to be stopped.
+ * Starts this process's background workers: the job engine's loop (WORKER_CONCURRENCY jobs at a
+ * time) and hourly housekeeping. `stop()` lets running jobs finish their current batch and hands
+ * back what is left, so another worker continues at once.
  */
 export function startWorkers(runtime: Runtime): RunningWorkers {
-  runtime.logger.info({ concurrency: runtime.config.jobs.workerConcurrency }, 'worker started; waiting for work');
+  runtime.engine.start();
+  runtime.logger.info({ concurrency: runtime.config.jobs.workerConcurrency, workerId: runtime.engine.workerId }, 'worker started; waiting for work');
+  const housekeeping = () => runtime.maintenance().catch((error: unknown) => runtime.logger.error({ err: error }, 'housekeeping failed'));
+  void housekeeping();
+  const timer = setInterval(housekeeping, MAINTENANCE_EVERY_MS);
+  timer.unref();
   return {
     async stop() {
+      clearInterval(timer);
+      await runtime.engine.stop();
       runtime.logger.info('worker stopped');
     },
   };

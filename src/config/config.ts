@@ -26,6 +26,10 @@ export interface Config {
   readonly jobs: {
     readonly workerConcurrency: number;
     readonly retentionDays: number;
+    /** How long a claimed job stays a worker's before another may take it over. */
+    readonly leaseMs: number;
+    /** How often an idle worker looks for due work. */
+    readonly pollMs: number;
   };
   readonly limits: {
     readonly photoMaxBytes: number;

@@ -74,6 +74,8 @@ export function loadConfig(env: Env): Config {
     jobs: {
       workerConcurrency: integer('WORKER_CONCURRENCY', 1, 1, 256),
       retentionDays: integer('JOB_RETENTION_DAYS', 30, 1, 36500),
+      leaseMs: integer('JOB_LEASE_MS', 30_000, 100, 24 * 60 * 60 * 1000),
+      pollMs: integer('JOB_POLL_MS', 250, 10, 60_000),
     },
     limits: {
       photoMaxBytes: integer('PHOTO_MAX_BYTES', 10 * MIB, 1024, 1024 * MIB),

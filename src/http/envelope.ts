@@ -2,13 +2,13 @@
  * The response envelope of API.md §0. Success: `{_data, _meta}`; errors are written by the error
  * handler only (`{_data: [], _meta: {code, requestId}, _errors: [...]}`).
  */
-export interface Envelope<T> {
+export interface Envelope<T, M extends object = Record<string, unknown>> {
   _data: T;
-  _meta: Record<string, unknown>;
+  _meta: M;
 }
 
-export function envelope<T>(data: T, meta: Record<string, unknown> = {}): Envelope<T> {
-  return { _data: data, _meta: meta };
+export function envelope<T, M extends object = Record<string, unknown>>(data: T, meta?: M): Envelope<T, M> {
+  return { _data: data, _meta: meta ?? ({} as M) };
 }
 
 export interface ErrorEnvelope {

@@ -16,10 +16,13 @@ export  prints the team's config as YAML on stdout.`;
 
 export async function runConfigCommand(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
+  if (action === '--help' || action === '-h') {
     io.out(CONFIG_USAGE);
-    return action === undefined ? 2 : 0;
+    return 0;
   }
+  // Checked before the options so `chakra config` and a typo name the real problem.
+  if (action === undefined) throw new UsageError('expected a command: apply or export', CONFIG_USAGE);
+  if (action !== 'apply' && action !== 'export') throw new UsageError(`unknown config command "${action}"`, CONFIG_USAGE);
   const parsed = parseCommandArgs(rest, {
     team: { type: 'string' }, 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' },
   }, CONFIG_USAGE);
@@ -33,7 +36,6 @@ export async function runConfigCommand(argv: readonly string[], env: Env, io: Cl
     io.out(await withRuntime(env, (rt) => rt.services.teamConfig.export(teamSlug)));
     return 0;
   }
-  if (action !== 'apply') throw new UsageError(`unknown config command "${action}"`, CONFIG_USAGE);
   expectPositionals(parsed, 1, 'one <file>', CONFIG_USAGE);
   const file = parsed.positionals[0];
   let text: string;

@@ -16,10 +16,13 @@ revoke  revokes a key and its tokens; running servers refuse them within a secon
 
 export async function runKeyCommand(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
+  if (action === '--help' || action === '-h') {
     io.out(KEY_USAGE);
-    return action === undefined ? 2 : 0;
+    return 0;
   }
+  // Checked before the options so `chakra key` and a typo name the real problem.
+  if (action === undefined) throw new UsageError('expected a command: create, list or revoke', KEY_USAGE);
+  if (!['create', 'list', 'revoke'].includes(action)) throw new UsageError(`unknown key command "${action}"`, KEY_USAGE);
   const parsed = parseCommandArgs(rest, {
     team: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' },
     description: { type: 'string' }, json: { type: 'boolean' },

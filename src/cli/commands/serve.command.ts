@@ -3,9 +3,9 @@ import { openRuntime } from '../../runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { parseCommandArgs, expectPositionals } from '../args.ts';
 import type { CliIo, Env } from '../cli-io.ts';
-import { seedDemoOnFirstRun } from '../first-run.ts';
+import { demoInstructions, seedDemoOnFirstRun } from '../first-run.ts';
 import { startWorkers } from '../workers.ts';
-import { waitForShutdownSignal } from '../signals.ts';
+import { catchShutdownSignal } from '../signals.ts';
 
 export const SERVE_USAGE = `Usage: chakra serve [--no-worker]
 
@@ -24,17 +24,23 @@ export async function runServeCommand(argv: readonly string[], env: Env, io: Cli
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, { logger });
+  const shutdown = catchShutdownSignal();
   try {
-    const demo = await seedDemoOnFirstRun(runtime);
+    const demoTokenFile = await seedDemoOnFirstRun(runtime);
     const app = await runtime.buildHttpApp();
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address }, 'listening');
-    if (demo) io.err(demo.join('\n'));
+    if (demoTokenFile) {
+      // PORT=0 lets the system pick the port: only the listening address knows it then.
+      const baseUrl = config.http.port === 0 && !env.PUBLIC_URL?.trim() ? address : config.http.publicUrl;
+      io.err(demoInstructions(demoTokenFile, baseUrl).join('\n'));
+    }
     const workers = parsed.values['no-worker'] === true ? null : startWorkers(runtime);
-    const signal = await waitForShutdownSignal();
+    const signal = await shutdown.received;
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await Promise.all([app.close(), workers?.stop()]);
   } finally {
+    shutdown.release();
     await runtime.close();
   }
   logger.info('stopped');

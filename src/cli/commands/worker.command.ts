@@ -3,7 +3,7 @@ import { openRuntime } from '../../runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { expectPositionals, parseCommandArgs } from '../args.ts';
 import type { CliIo, Env } from '../cli-io.ts';
-import { waitForShutdownSignal } from '../signals.ts';
+import { catchShutdownSignal } from '../signals.ts';
 import { startWorkers } from '../workers.ts';
 
 export const WORKER_USAGE = `Usage: chakra worker
@@ -21,12 +21,14 @@ export async function runWorkerCommand(argv: readonly string[], env: Env, io: Cl
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, { logger });
+  const shutdown = catchShutdownSignal();
   try {
     const workers = startWorkers(runtime);
-    const signal = await waitForShutdownSignal();
+    const signal = await shutdown.received;
     logger.info({ signal }, 'shutting down');
     await workers.stop();
   } finally {
+    shutdown.release();
     await runtime.close();
   }
   return 0;

@@ -1,4 +1,22 @@
-import type { Dialect as KyselyDialect, Kysely } from 'kysely';
+import { sql, type Dialect as KyselyDialect, type Kysely, type RawBuilder } from 'kysely';
+
+/** How a JSON value is compared in SQL. */
+export type JsonValueKind = 'number' | 'text' | 'boolean';
+export type JsonColumn = 'data' | 'derived_data';
+
+const JSON_KEY = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * JSON keys are attribute shortIds, validated when the config is applied; they are written into
+ * SQL as literals (index expressions must match query expressions exactly), so they are checked
+ * again here and anything else is refused outright.
+ */
+export function jsonKey(key: string): string {
+  if (!JSON_KEY.test(key)) throw new Error(`not a valid JSON key for SQL: ${JSON.stringify(key)}`);
+  return key;
+}
+
+export const rawColumn = (column: JsonColumn): RawBuilder<unknown> => sql.raw(column === 'data' ? 'data' : 'derived_data');
 
 /**
  * Everything that differs between SQLite and PostgreSQL, declared once. Code outside
@@ -10,6 +28,27 @@ export interface Dialect {
   readonly jsonColumnType: 'text' | 'jsonb';
   /** Turns a JSON column's value as the driver returns it into a JS value. */
   readJson(value: unknown): unknown;
+  /**
+   * The scalar at `column.key`, typed for comparison; null when absent or of another JSON type.
+   * Attribute indexes are built on exactly this expression, so queries must use it unchanged.
+   */
+  jsonValue(column: JsonColumn, key: string, kind: JsonValueKind): RawBuilder<unknown>;
+  /** True when `column.key` is absent (stored documents never hold JSON null). */
+  jsonIsAbsent(column: JsonColumn, key: string): RawBuilder<boolean>;
+  /** A bound parameter for a boolean compared with `jsonValue(…, 'boolean')`. */
+  booleanParam(value: boolean): unknown;
+  /** True when the JSON array at `column.key` contains `value`. */
+  jsonArrayContains(column: JsonColumn, key: string, value: string | number | boolean, kind: JsonValueKind): RawBuilder<boolean>;
+  /** Names of the indexes on a table whose name starts with `prefix`. */
+  listIndexNames(db: Kysely<any>, table: string, prefix: string): Promise<string[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /**
+   * Appended to the row-selecting subquery of a claim. PostgreSQL: `for update skip locked`, so
+   * concurrent workers claim disjoint rows without waiting; SQLite: nothing (one writer at a
+   * time, and the claim is one atomic UPDATE … RETURNING).
+   */
+  readonly skipLocked: RawBuilder<unknown>;
+  /** Appended to a SELECT inside a transaction to lock the rows read (PostgreSQL `for update`). */
+  readonly forUpdate: RawBuilder<unknown>;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**

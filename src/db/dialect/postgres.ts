@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql } from 'kysely';
-import type { Dialect, OpenedDialect } from './dialect.ts';
+import { jsonKey, rawColumn, type Dialect, type JsonValueKind, type OpenedDialect } from './dialect.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -13,10 +13,31 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
+const JSONB_TYPE: Record<JsonValueKind, string> = { number: 'number', text: 'string', boolean: 'boolean' };
+const SQL_TYPE: Record<JsonValueKind, string> = { number: 'numeric', text: 'text', boolean: 'boolean' };
+
 const postgresDialect: Dialect = {
   name: 'postgres',
   jsonColumnType: 'jsonb',
   readJson: (value) => value ?? null,
+  // Only values of the expected JSON type are cast, so a stray value can never make a query or
+  // an index build fail; everything else reads as null.
+  jsonValue: (column, key, kind) => {
+    const k = sql.raw(`'${jsonKey(key)}'`);
+    const c = rawColumn(column);
+    if (kind === 'text') return sql`(case when jsonb_typeof(${c}->${k}) = 'string' then ${c}->>${k} end)`;
+    return sql`(case when jsonb_typeof(${c}->${k}) = ${sql.lit(JSONB_TYPE[kind])} then (${c}->>${k})::${sql.raw(SQL_TYPE[kind])} end)`;
+  },
+  jsonIsAbsent: (column, key) => sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)}) is null`,
+  booleanParam: (value) => value,
+  jsonArrayContains: (column, key, value, kind) =>
+    sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)} @> jsonb_build_array(${value}::${sql.raw(SQL_TYPE[kind])}))`,
+  listIndexNames: async (db, table, prefix) => {
+    const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = ${table} and indexname like ${`${prefix}%`}`.execute(db);
+    return rows.map((r) => r.name);
+  },
+  skipLocked: sql`for update skip locked`,
+  forUpdate: sql`for update`,
   migrationSchema: async (db) => {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     return rows[0]?.schema;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import {
+  sql,
   CompiledQuery,
   SqliteAdapter,
   SqliteDialect,
@@ -12,7 +13,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
-import type { Dialect, OpenedDialect } from './dialect.ts';
+import { jsonKey, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -79,6 +80,20 @@ const sqliteDialect: Dialect = {
   jsonColumnType: 'text',
   readJson: (value) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null)),
   migrationSchema: async () => undefined,
+  skipLocked: sql``,
+  forUpdate: sql``,
+  // json_extract returns SQL numbers, text and 0/1 for JSON numbers, strings and booleans, and
+  // SQLite orders any number before any text, so one expression serves every kind.
+  jsonValue: (column, key) => sql`json_extract(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)})`,
+  jsonIsAbsent: (column, key) => sql<boolean>`json_type(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) is null`,
+  // node:sqlite binds no booleans, and json_extract reads JSON booleans as 1/0.
+  booleanParam: (value) => (value ? 1 : 0),
+  jsonArrayContains: (column, key, value) =>
+    sql<boolean>`exists (select 1 from json_each(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) where value = ${typeof value === 'boolean' ? Number(value) : value})`,
+  listIndexNames: async (db, table, prefix) => {
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name like ${`${prefix}%`}`.execute(db);
+    return rows.map((r) => r.name);
+  },
   isUniqueViolation: (error) =>
     error instanceof Error && /UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(error.message),
   describeConnectionError: (error) =>

@@ -90,11 +90,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .execute();
 
   await db.schema
-    .createTable('auth_state')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .createTable('cache_revisions')
+    .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('revision', 'bigint', (c) => c.notNull())
     .execute();
-  await db.insertInto('auth_state').values({ id: 1, revision: 0 }).execute();
+  await db.insertInto('cache_revisions').values([{ name: 'auth', revision: 0 }, { name: 'config', revision: 0 }]).execute();
 
   await createConfigTables(db, json);
 }

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../dialect/dialect.ts';
 import * as m0001 from './0001_init.ts';
+import * as m0002 from './0002_photos.ts';
+import * as m0003 from './0003_processes.ts';
+import * as m0004 from './0004_jobs.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations see the schema as it was then */
 export interface MigrationModule {
@@ -8,4 +11,9 @@ export interface MigrationModule {
 }
 
 /** The static, ordered, forward-only list of migrations. Append; never edit a shipped one. */
-export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [['0001_init', m0001]];
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
+  ['0001_init', m0001],
+  ['0002_photos', m0002],
+  ['0003_processes', m0003],
+  ['0004_jobs', m0004],
+];

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ApiKeysTable, ApiTokensTable } from '../../db/schema.ts';
 import type { Principal } from '../../http/auth.ts';
@@ -68,15 +67,6 @@ export function createApiKeysRepo(db: Db) {
       return row ? { ...row } : undefined;
     },
 
-    async readAuthRevision(): Promise<number> {
-      const row = await db.kysely.selectFrom('auth_state').select('revision').where('id', '=', 1).executeTakeFirst();
-      return Number(row?.revision ?? 0);
-    },
-
-    /** Tells every process's credential cache that something it may hold has changed. */
-    async bumpAuthRevision(): Promise<void> {
-      await db.kysely.updateTable('auth_state').set({ revision: sql`revision + 1` }).where('id', '=', 1).execute();
-    },
   };
 }
 

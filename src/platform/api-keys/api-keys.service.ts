@@ -7,6 +7,7 @@ import { createConfigObjectsRepo } from '../team-config/config-objects.repo.ts';
 import { createUsersRepo } from '../users/users.repo.ts';
 import { createApiKeysRepo } from './api-keys.repo.ts';
 import * as errors from './api-keys.errors.ts';
+import { createRevisionsRepo } from '../revisions/index.ts';
 
 export interface CreateKeyInput {
   teamSlug: string;
@@ -30,7 +31,14 @@ export interface ApiKeyView {
 }
 
 /** Keys are managed from the CLI (OPERATIONS.md); tokens are shown once and stored hashed. */
-export function createApiKeysService(deps: { db: Db; clock: Clock }) {
+export interface ApiKeysDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
+  readonly revisionsChanged: () => Promise<void>;
+}
+
+export function createApiKeysService(deps: ApiKeysDeps) {
   const { db, clock } = deps;
 
   async function teamIdOf(tx: Db, slug: string): Promise<string> {
@@ -108,8 +116,9 @@ export function createApiKeysService(deps: { db: Db; clock: Clock }) {
         const key = await repo.findKey(teamId, keyId);
         if (!key) throw errors.unknownKey(keyId);
         if (key.revoked_at === null) await repo.revoke(teamId, keyId, clock());
-        await repo.bumpAuthRevision();
+        await createRevisionsRepo(tx).bump('auth');
       });
+      await deps.revisionsChanged();
     },
   };
 }

@@ -1,3 +1,3 @@
-export { createApiKeysService, type ApiKeysService, type ApiKeyView, type CreateKeyInput } from './api-keys.service.ts';
-export { createTokenResolver, type CachingTokenResolver } from './token-resolver.ts';
+export { createApiKeysService, type ApiKeysDeps, type ApiKeysService, type ApiKeyView, type CreateKeyInput } from './api-keys.service.ts';
+export { createTokenResolver } from './token-resolver.ts';
 export { createApiKeysRepo } from './api-keys.repo.ts';

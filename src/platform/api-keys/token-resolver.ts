@@ -1,68 +1,35 @@
 import type { Db } from '../../db/database.ts';
 import type { Principal, TokenResolver } from '../../http/auth.ts';
 import { sha256Hex } from '../../shared/crypto.ts';
+import type { RevisionWatcher } from '../revisions/index.ts';
 import { createApiKeysRepo } from './api-keys.repo.ts';
 
 const MAX_CACHED = 10_000;
 
-export interface CachingTokenResolver {
-  readonly resolve: TokenResolver;
-  /** Starts watching for revocations; returns once the first revision is read. */
-  start(): Promise<void>;
-  stop(): void;
-}
-
 /**
  * Resolves bearer tokens to principals without a query on the hot path. Tokens are looked up by
  * their SHA-256, so no stored secret is ever compared and timing reveals nothing about a token.
- * Every `pollMs` the shared auth revision is read (one tiny query, whatever the load); when it
- * moved — a key was revoked, a user deactivated, a role changed, in this process or another —
- * the cache is dropped. With the default 400 ms a revocation is refused within a second.
+ * The cache is dropped whenever the shared `auth` revision moves (a key revoked, a user
+ * deactivated, a role changed — in this process or another), which the watcher notices within
+ * its poll interval; so a revoked token is refused within a second everywhere.
  */
-export function createTokenResolver(db: Db, options: { pollMs?: number } = {}): CachingTokenResolver {
+export function createTokenResolver(db: Db, watcher: RevisionWatcher): TokenResolver {
   const repo = createApiKeysRepo(db);
   const cache = new Map<string, Principal>();
-  let revision = -1;
-  let timer: NodeJS.Timeout | undefined;
+  watcher.onChange('auth', () => cache.clear());
 
-  async function refresh(): Promise<void> {
-    const current = await repo.readAuthRevision();
-    if (current !== revision) {
-      cache.clear();
-      revision = current;
+  return async (token: string): Promise<Principal | null> => {
+    const hash = sha256Hex(token);
+    const cached = cache.get(hash);
+    if (cached) return cached;
+    const seenRevision = watcher.current('auth');
+    const principal = await repo.findPrincipalByTokenHash(hash);
+    if (!principal) return null;
+    // Cache only while the revision is known and did not move during the query.
+    if (seenRevision !== -1 && watcher.current('auth') === seenRevision) {
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+      cache.set(hash, principal);
     }
-  }
-
-  return {
-    async resolve(token: string): Promise<Principal | null> {
-      const hash = sha256Hex(token);
-      const cached = cache.get(hash);
-      if (cached) return cached;
-      const seenRevision = revision;
-      const principal = await repo.findPrincipalByTokenHash(hash);
-      if (!principal) return null;
-      // Cache only if no revocation was noticed while the query ran.
-      if (timer !== undefined && revision === seenRevision) {
-        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-        cache.set(hash, principal);
-      }
-      return principal;
-    },
-    async start() {
-      await refresh();
-      timer = setInterval(() => {
-        refresh().catch(() => {
-          // A failed poll must not serve stale credentials: drop everything until it recovers.
-          cache.clear();
-          revision = -1;
-        });
-      }, options.pollMs ?? 400);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-      timer = undefined;
-      cache.clear();
-    },
+    return principal;
   };
 }

@@ -3,7 +3,7 @@ import { createTeamConfigService, type TeamConfigDeps } from './team-config.serv
 
 export type { TeamConfigService, ApplyRequest } from './team-config.service.ts';
 export type { ApplySummary } from './team-config.apply.ts';
-export { createConfigObjectsRepo, type TeamConfigState } from './config-objects.repo.ts';
+export { createConfigObjectsRepo, type ConfigRow, type TeamConfigState } from './config-objects.repo.ts';
 export { parseConfigFile } from './config-file.ts';
 
 export function createTeamConfigModule(deps: TeamConfigDeps) {

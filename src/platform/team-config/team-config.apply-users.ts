@@ -26,25 +26,27 @@ export async function applyUsers(
     roleIds: new Map(roles.map((r) => [r.short_id, r.id])),
     podIds: new Map(pods.map((p) => [p.short_id, p.id])),
   };
-  const byName = new Map(stored.map((u) => [u.username, u]));
+  // The validator treats usernames as case-insensitive, so matching does too.
+  const byName = new Map(stored.map((u) => [u.username.toLowerCase(), u]));
   let changed = false;
-  const ids = new Map<string, string>();
+  const results = new Map<string, { id: string; change: 'created' | string[] }>();
   for (const spec of file.users) {
-    const result = await upsertUser(repo, teamId, spec, byName.get(spec.username), lookups, now);
-    ids.set(spec.username, result.id);
+    results.set(spec.username, await upsertUser(repo, teamId, spec, byName.get(spec.username.toLowerCase()), lookups, now));
+  }
+  // Managers are set once every user of the file exists; the summary is written after, so a
+  // user whose manager alone moved is reported once, as updated.
+  for (const spec of file.users) {
+    const result = results.get(spec.username)!;
+    const managerId = spec.manager ? (results.get(spec.manager)?.id ?? null) : null;
+    const current = byName.get(spec.username.toLowerCase());
+    if ((current?.manager_id ?? null) !== managerId) {
+      await repo.update(teamId, result.id, { manager_id: managerId, updated_at: now });
+      if (result.change !== 'created') result.change.push('manager');
+    }
     if (result.change === 'created') summary.created.push(`user ${spec.username}`);
     else if (result.change.length > 0) summary.updated.push(`user ${spec.username} (${result.change.join(', ')})`);
     else summary.unchanged += 1;
     changed ||= result.change.length > 0;
-  }
-  // Managers are set once every user of the file exists.
-  for (const spec of file.users) {
-    const managerId = spec.manager ? (ids.get(spec.manager) ?? null) : null;
-    const current = byName.get(spec.username);
-    if ((current?.manager_id ?? null) !== managerId) {
-      await repo.update(teamId, ids.get(spec.username)!, { manager_id: managerId, updated_at: now });
-      if (current) summary.updated.push(`user ${spec.username} (manager)`);
-    }
   }
   if (options.prune) changed = (await pruneUsers(repo, teamId, file, stored, now, summary)) || changed;
   return changed;
@@ -121,11 +123,13 @@ async function syncPods(repo: UsersRepo, teamId: string, userId: string, spec: U
 async function pruneUsers(
   repo: UsersRepo, teamId: string, file: TeamConfigFile, stored: readonly UserRow[], now: number, summary: ApplySummary,
 ): Promise<boolean> {
-  const wanted = new Set(file.users.map((u) => u.username));
+  const wanted = new Set(file.users.map((u) => u.username.toLowerCase()));
   let changed = false;
   for (const user of stored) {
-    if (wanted.has(user.username) || user.is_service_account === 1 || user.is_deleted === 1) continue;
+    if (wanted.has(user.username.toLowerCase()) || user.is_service_account === 1 || user.is_deleted === 1) continue;
     await repo.update(teamId, user.id, { is_deleted: 1, is_active: 0, deleted_at: now, updated_at: now });
+    // A deleted user belongs to no pod, so pods they were in can be pruned too.
+    await repo.replacePods(teamId, user.id, []);
     summary.deleted.push(`user ${user.username}`);
     changed = true;
   }

@@ -2,11 +2,14 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
-import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable } from './config-objects.repo.ts';
+import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable, type TeamConfigState } from './config-objects.repo.ts';
+import { buildTeamModel } from '../procedures/build-team-model.ts';
+import { createProcessIndexesRepo } from '../processes/process-indexes.repo.ts';
 import type { TeamConfigFile } from './config-file.types.ts';
-import { TABLE_LABELS, planConfigRows, type DesiredRow } from './team-config.plan.ts';
+import { labelOfRow, planConfigRows, type DesiredRow } from './team-config.plan.ts';
 import { applyUsers } from './team-config.apply-users.ts';
 import { ConfigApplyError } from './team-config.errors.ts';
+import { createRevisionsRepo } from '../revisions/index.ts';
 
 export interface ApplyOptions {
   readonly prune: boolean;
@@ -24,7 +27,6 @@ export interface ApplySummary {
 
 export interface ApplyDeps {
   readonly clock: Clock;
-  readonly credentialsChanged: (tx: Db) => Promise<void>;
 }
 
 /** Write order: parents before children (foreign keys); pruning runs in the reverse order. */
@@ -38,8 +40,9 @@ const JSON_COLUMNS = new Set(['options', 'auto_generate', 'schema', 'attribute_i
  */
 export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: ApplyOptions, deps: ApplyDeps): Promise<ApplySummary> {
   const now = deps.clock();
-  const teamId = await upsertTeam(tx, file, now);
-  const summary: ApplySummary = { teamId, teamSlug: file.team.slug, created: [], updated: [], deleted: [], unchanged: 0 };
+  const summary: ApplySummary = { teamId: '', teamSlug: file.team.slug, created: [], updated: [], deleted: [], unchanged: 0 };
+  const teamId = await upsertTeam(tx, file, now, summary);
+  summary.teamId = teamId;
   const repo = createConfigObjectsRepo(tx);
   const state = await repo.loadState(teamId);
   const desired = planConfigRows(file, teamId, state);
@@ -50,14 +53,28 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
       await writeRow(tx, want, stored.get(want.row.id), now, summary);
     }
   }
-  if (options.prune) await pruneRows(tx, teamId, desired, state, summary);
+  // Users first: a pod or role the file drops can only be pruned once no user of the file is in it.
   const usersChanged = await applyUsers(tx, teamId, file, options, now, summary);
+  if (options.prune) await pruneRows(tx, teamId, desired, state, summary);
+  await syncAttributeIndexes(tx, teamId, state);
   const rolesChanged = [...summary.created, ...summary.updated, ...summary.deleted].some((l) => l.startsWith('role '));
-  if (usersChanged || rolesChanged) await deps.credentialsChanged(tx);
+  const revisions = createRevisionsRepo(tx);
+  if (usersChanged || rolesChanged) await revisions.bump('auth');
+  if (summary.created.length + summary.updated.length + summary.deleted.length > 0) await revisions.bump('config');
   return summary;
 }
 
-async function upsertTeam(tx: Db, file: TeamConfigFile, now: number): Promise<string> {
+/** Keeps the per-attribute list indexes in step with the procedures (process-indexes.repo.ts). */
+async function syncAttributeIndexes(tx: Db, teamId: string, before: TeamConfigState): Promise<void> {
+  const team = await createTeamsRepo(tx).findById(teamId);
+  const after = await createConfigObjectsRepo(tx).loadState(teamId);
+  const model = buildTeamModel(team!, after, tx.dialect.readJson);
+  const procedures = after.procedures.map((p) => model.procedures.get(p.id)!);
+  const known = [before, after].flatMap((s) => [...s.attributes, ...s.derived_attributes].map((a) => a.id));
+  await createProcessIndexesRepo(tx).sync(procedures, known);
+}
+
+async function upsertTeam(tx: Db, file: TeamConfigFile, now: number, summary: ApplySummary): Promise<string> {
   const teams = createTeamsRepo(tx);
   const t = file.team;
   const existing = await teams.findBySlug(t.slug);
@@ -65,18 +82,32 @@ async function upsertTeam(tx: Db, file: TeamConfigFile, now: number): Promise<st
   if (!existing) {
     const id = newId();
     await teams.insert({ id, slug: t.slug, ...fields, created_at: now, updated_at: now });
+    summary.created.push(`team ${t.slug}`);
     return id;
   }
-  if (existing.name !== t.name || existing.timezone !== t.timezone || existing.default_country_code !== t.defaultCountryCode) {
+  const names = (Object.keys(fields) as (keyof typeof fields)[]).filter((column) => existing[column] !== fields[column]);
+  if (names.length === 0) {
+    summary.unchanged += 1;
+  } else {
     await teams.update(existing.id, { ...fields, updated_at: now });
+    summary.updated.push(`team ${t.slug} (${names.join(', ')})`);
   }
   return existing.id;
 }
 
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
 function normalise(column: string, value: unknown, readJson: (v: unknown) => unknown): unknown {
   if (!JSON_COLUMNS.has(column)) return value ?? null;
-  const parsed = typeof value === 'string' ? JSON.parse(value) : readJson(value);
-  return JSON.stringify(parsed ?? null);
+  return canonicalJson(typeof value === 'string' ? JSON.parse(value) : readJson(value));
 }
 
 async function writeRow(tx: Db, want: DesiredRow, stored: Record<string, unknown> | undefined, now: number, summary: ApplySummary): Promise<void> {
@@ -102,14 +133,14 @@ async function writeRow(tx: Db, want: DesiredRow, stored: Record<string, unknown
 
 async function pruneRows(
   tx: Db, teamId: string, desired: readonly DesiredRow[],
-  state: Awaited<ReturnType<ReturnType<typeof createConfigObjectsRepo>['loadState']>>, summary: ApplySummary,
+  state: TeamConfigState, summary: ApplySummary,
 ): Promise<void> {
   const repo = createConfigObjectsRepo(tx);
   const kept = new Set(desired.map((d) => d.row.id));
   for (const table of [...WRITE_ORDER].reverse()) {
     for (const row of state[table]) {
       if (kept.has(row.id)) continue;
-      const label = `${TABLE_LABELS[table]} ${row.short_id}`;
+      const label = labelOfRow(table, row as unknown as Record<string, unknown>, state);
       try {
         await repo.remove(table, teamId, row.id);
       } catch (error: unknown) {

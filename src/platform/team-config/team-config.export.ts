@@ -43,6 +43,9 @@ export function exportTeamConfig(team: TeamsTable, state: TeamConfigState, users
   });
 
   const usernameOf = new Map(users.map((u) => [u.user.id, u.user.username]));
+  // Memberships come back in no particular order; the pods' own order keeps exports stable.
+  const podOrder = new Map(state.pods.map((p, index) => [p.id, index]));
+  const inPodOrder = (ids: readonly string[]) => [...ids].sort((a, b) => (podOrder.get(a) ?? 0) - (podOrder.get(b) ?? 0));
   const document = compact({
     team: compact({ slug: team.slug, name: team.name, timezone: team.timezone, defaultCountryCode: team.default_country_code }),
     roles: state.roles.map((r) => ({ shortId: r.short_id, name: r.name, type: r.type })),
@@ -53,7 +56,7 @@ export function exportTeamConfig(team: TeamsTable, state: TeamConfigState, users
         username: user.username, firstName: user.first_name, lastName: user.last_name, middleName: user.middle_name,
         displayName: user.display_name, email: emails.find((e) => e.id === user.primary_email_id)?.email,
         phone: phones.find((p) => p.id === user.primary_phone_id)?.phone, role: ref(user.role_id),
-        pods: podIds.map(ref), manager: user.manager_id ? usernameOf.get(user.manager_id) : null, timezone: user.timezone,
+        pods: inPodOrder(podIds).map(ref), manager: user.manager_id ? usernameOf.get(user.manager_id) : null, timezone: user.timezone,
       }),
       ...(user.is_active === 1 ? {} : { isActive: false }),
     })),

@@ -33,6 +33,21 @@ export function keyOfRow(table: ConfigTable, row: Record<string, unknown>): stri
   return scope ? `${String(row[scope])}/${String(row.short_id)}` : String(row.short_id);
 }
 
+/** The dotted path of an owner (`lead`, `customer`, `lead.call`), as labels spell it. */
+function ownerPath(id: string, state: TeamConfigState): string {
+  const named = state.procedures.find((p) => p.id === id) ?? state.entities.find((e) => e.id === id);
+  if (named) return named.short_id;
+  const task = state.state_tasks.find((t) => t.id === id);
+  return task ? `${ownerPath(task.procedure_id, state)}.${task.short_id}` : id;
+}
+
+/** How the summary names a stored object: the same label `planConfigRows` gives a wanted one. */
+export function labelOfRow(table: ConfigTable, row: Record<string, unknown>, state: TeamConfigState): string {
+  const scope = SCOPED_BY[table];
+  const prefix = scope ? `${ownerPath(String(row[scope]), state)}.` : '';
+  return `${TABLE_LABELS[table]} ${prefix}${String(row.short_id)}`;
+}
+
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**

@@ -13,7 +13,8 @@ import { ConfigInvalidError, teamMismatch, unknownTeam } from './team-config.err
 export interface TeamConfigDeps {
   readonly db: Db;
   readonly clock: Clock;
-  readonly credentialsChanged: (tx: Db) => Promise<void>;
+  /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
+  readonly revisionsChanged: () => Promise<void>;
 }
 
 export interface ApplyRequest {
@@ -54,6 +55,7 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
           if (request.dryRun) throw new DryRunRollback(result);
           return result;
         });
+        await deps.revisionsChanged();
         return { ...summary, dryRun: false };
       } catch (error: unknown) {
         if (error instanceof DryRunRollback) return { ...error.summary, dryRun: true };

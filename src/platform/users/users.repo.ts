@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { isUuid } from '../../shared/ids.ts';
 import type { UserEmailsTable, UserPhonesTable, UsersTable } from '../../db/schema.ts';
 
 export type UserRow = Omit<UsersTable, 'data' | 'onboarding_data'> & { data: unknown; onboarding_data: unknown };
@@ -33,8 +34,9 @@ export function createUsersRepo(db: Db) {
     const [emails, phones, pods, reportees] = await Promise.all([
       q.selectFrom('user_emails').selectAll().where('team_id', '=', teamId).where('user_id', 'in', ids).orderBy('created_at').orderBy('id').execute(),
       q.selectFrom('user_phones').selectAll().where('team_id', '=', teamId).where('user_id', 'in', ids).orderBy('created_at').orderBy('id').execute(),
-      q.selectFrom('user_pods').select(['user_id', 'pod_id']).where('team_id', '=', teamId).where('user_id', 'in', ids).execute(),
-      q.selectFrom('users').select(['id', 'manager_id']).where('team_id', '=', teamId).where('manager_id', 'in', ids).orderBy('username').execute(),
+      q.selectFrom('user_pods').select(['user_id', 'pod_id']).where('team_id', '=', teamId).where('user_id', 'in', ids).orderBy('pod_id').execute(),
+      // Deleted users report to no one any more.
+      q.selectFrom('users').select(['id', 'manager_id']).where('team_id', '=', teamId).where('manager_id', 'in', ids).where('is_deleted', '=', 0).orderBy('username').execute(),
     ]);
     return users.map((user) => ({
       user: readUser(user),
@@ -65,6 +67,39 @@ export function createUsersRepo(db: Db) {
     async findByUsername(teamId: string, username: string): Promise<UserRow | undefined> {
       const row = await db.kysely.selectFrom('users').selectAll().where('team_id', '=', teamId).where('username', '=', username).executeTakeFirst();
       return row ? readUser(row) : undefined;
+    },
+
+    /**
+     * A user by UUID, username or email (API bodies name users all three ways); with
+     * `activeOnly`, only active, non-deleted users match. Undefined when none matches.
+     */
+    async findByReference(teamId: string, reference: string, options: { activeOnly: boolean }): Promise<{ id: string } | undefined> {
+      let live = db.kysely.selectFrom('users').select('users.id').where('users.team_id', '=', teamId);
+      if (options.activeOnly) live = live.where('users.is_active', '=', 1).where('users.is_deleted', '=', 0);
+      if (isUuid(String(reference))) return live.where('users.id', '=', reference.toLowerCase()).executeTakeFirst();
+      const byName = await live.where('users.username', '=', reference).executeTakeFirst();
+      if (byName || !reference.includes('@')) return byName;
+      return live.innerJoin('user_emails', 'user_emails.user_id', 'users.id')
+        .where('user_emails.normalized_email', '=', reference.trim().toLowerCase()).executeTakeFirst();
+    },
+
+    /** Which of these ids are users of the team (deleted ones included: old values stay valid). */
+    async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db.kysely.selectFrom('users').select('id').where('team_id', '=', teamId).where('id', 'in', [...ids]).execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async idsByUsername(teamId: string, usernames: readonly string[]): Promise<Map<string, string>> {
+      if (usernames.length === 0) return new Map();
+      const rows = await db.kysely.selectFrom('users').select(['id', 'username']).where('team_id', '=', teamId)
+        .where('username', 'in', [...usernames]).where('is_deleted', '=', 0).execute();
+      return new Map(rows.map((r) => [r.username, r.id]));
+    },
+
+    /** Who reports to whom, for visibility by the reportee chain. */
+    async managerLinks(teamId: string): Promise<{ id: string; manager_id: string | null }[]> {
+      return db.kysely.selectFrom('users').select(['id', 'manager_id']).where('team_id', '=', teamId).execute();
     },
 
     async listAll(teamId: string): Promise<UserRow[]> {

@@ -13,6 +13,9 @@ export const ListUsersQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The largest epoch ms a JavaScript Date accepts (about 275,000 years either side of 1970). */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 const Timestamp = Type.Integer({ description: 'Unix epoch milliseconds' });
 
 export const UserEmail = Type.Object({
@@ -94,10 +97,12 @@ export const UpdateUserBody = Type.Object(
     middleName: Type.Optional(Type.String({ maxLength: 200 })),
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
     gender: Type.Optional(Type.String({ maxLength: 50 })),
-    dob: Type.Optional(Type.Integer({ description: 'Epoch ms; 0 = unknown' })),
+    // Bounded to what a JavaScript Date can hold, so every stored value reads back exactly.
+    dob: Type.Optional(Type.Integer({ minimum: -MAX_DATE_MS, maximum: MAX_DATE_MS, description: 'Epoch ms; 0 = unknown' })),
     bio: Type.Optional(Type.String({ maxLength: 5000 })),
     timezone: Type.Optional(Type.String({ maxLength: 64, description: 'An offset ("+05:30") or IANA name; "" = the team\'s' })),
-    availabilityStatus: Type.Optional(Type.Union([Type.Literal('AVAILABLE'), Type.Literal('NOT_AVAILABLE'), Type.Literal('ON_BREAK')])),
+    // An `enum` (not a union of literals) so a wrong value is answered with the allowed ones.
+    availabilityStatus: Type.Optional(Type.Enum(['AVAILABLE', 'NOT_AVAILABLE', 'ON_BREAK'])),
     isActive: Type.Optional(Type.Boolean()),
     data: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
     role: Type.Optional(Type.String({ description: 'Role shortId or UUID (ADMIN keys only)' })),

@@ -8,12 +8,13 @@ import { createUsersRepo, type UserAggregate, type UserRow, type UsersRepo } fro
 import { toUserV1, toUserV2, type HumanizeContext } from './users.mapper.ts';
 import type { UpdateUserInput, UserV1Wire, UserV2Wire } from './users.schemas.ts';
 import * as errors from './users.errors.ts';
+import { createRevisionsRepo } from '../revisions/index.ts';
 
 export interface UsersDeps {
   readonly db: Db;
   readonly clock: Clock;
-  /** Called in the transaction of any change that can invalidate cached credentials. */
-  readonly credentialsChanged: (tx: Db) => Promise<void>;
+  /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
+  readonly revisionsChanged: () => Promise<void>;
 }
 
 /** Strips the punctuation people type in phone numbers; null when what is left is not 6–15 digits. */
@@ -43,7 +44,8 @@ export function createUsersService(deps: UsersDeps) {
   async function load(principal: Principal, userId: string): Promise<UserAggregate> {
     if (!isUuid(userId)) throw errors.invalidUserId();
     const found = await createUsersRepo(db).findAggregate(principal.teamId, userId);
-    if (!found) throw errors.userNotFound();
+    // A deleted user is listed (with isDeleted) but, like any deleted object, not fetched (API.md §0).
+    if (!found || found.user.is_deleted === 1) throw errors.userNotFound();
     return found;
   }
 
@@ -71,10 +73,11 @@ export function createUsersService(deps: UsersDeps) {
       if (input.timezone !== undefined && input.timezone !== '' && !isValidTimezone(input.timezone)) {
         throw errors.invalidTimezone(input.timezone);
       }
-      return db.transaction(async (tx) => {
+      let credentialsChanged = false;
+      const updated = await db.transaction(async (tx) => {
         const repo = createUsersRepo(tx);
         const user = await repo.findById(principal.teamId, userId);
-        if (!user) throw errors.userNotFound();
+        if (!user || user.is_deleted === 1) throw errors.userNotFound();
         const changes = await resolveChanges(tx, principal.teamId, user, input);
         const now = clock();
         if (input.primaryPhone !== undefined) {
@@ -82,9 +85,13 @@ export function createUsersService(deps: UsersDeps) {
         }
         await repo.update(principal.teamId, userId, { ...changes, updated_at: now });
         if (input.pods !== undefined) await repo.replacePods(principal.teamId, userId, await podIds(tx, principal.teamId, input.pods));
-        if (changes.is_active !== undefined || changes.role_id !== undefined) await deps.credentialsChanged(tx);
+        // Keys acting as this user depend on whether it is active and on its role.
+        credentialsChanged = changes.is_active !== undefined || changes.role_id !== undefined;
+        if (credentialsChanged) await createRevisionsRepo(tx).bump('auth');
         return toUserV1((await repo.findAggregate(principal.teamId, userId))!);
       });
+      if (credentialsChanged) await deps.revisionsChanged();
+      return updated;
     },
   };
 

@@ -1,0 +1,69 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { JobsTable } from '../db/schema.ts';
+
+export type JobRow = Omit<Selectable<JobsTable>, 'payload'> & { payload: unknown };
+
+/**
+ * SQL of the job engine. The queue is infrastructure, not team data, so unlike the platform's
+ * repos these methods are not scoped by team; handlers scope their own work.
+ */
+export function createJobsRepo(db: Db) {
+  const read = (row: Selectable<JobsTable>): JobRow => ({ ...row, payload: db.dialect.readJson(row.payload) });
+  return {
+    async insert(row: Omit<JobRow, 'payload'> & { payload: unknown }): Promise<void> {
+      await db.kysely.insertInto('jobs').values({ ...row, payload: JSON.stringify(row.payload) }).execute();
+    },
+
+    /**
+     * Takes up to `limit` due jobs — queued ones whose time has come and running ones whose lease
+     * expired — and leases them to `workerId`, in one statement.
+     */
+    async claim(workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
+      const { rows } = await sql<Selectable<JobsTable>>`
+        update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${now + leaseMs},
+          attempts = attempts + 1, updated_at = ${now}
+        where id in (
+          select id from jobs
+          where (status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
+          order by run_at, id limit ${limit} ${db.dialect.skipLocked})
+        returning *`.execute(db.kysely);
+      return rows.map(read);
+    },
+
+    /** Extends the lease; false when the job is no longer this worker's (it expired and moved on). */
+    async extendLease(id: string, workerId: string, until: number): Promise<boolean> {
+      const result = await db.kysely.updateTable('jobs').set({ locked_until: until })
+        .where('id', '=', id).where('locked_by', '=', workerId).where('status', '=', 'running').executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async finish(id: string, workerId: string, now: number): Promise<void> {
+      await db.kysely.updateTable('jobs').set({ status: 'done', finished_at: now, updated_at: now, locked_by: null, locked_until: null })
+        .where('id', '=', id).where('locked_by', '=', workerId).execute();
+    },
+
+    /** Back to the queue at `runAt`; `countAttempt: false` undoes the claim's count (a release, not a failure). */
+    async requeue(id: string, workerId: string, runAt: number, now: number, error: string | null, countAttempt: boolean): Promise<void> {
+      await db.kysely.updateTable('jobs')
+        .set({ status: 'queued', run_at: runAt, updated_at: now, locked_by: null, locked_until: null, last_error: error, ...(countAttempt ? {} : { attempts: sql`attempts - 1` }) })
+        .where('id', '=', id).where('locked_by', '=', workerId).execute();
+    },
+
+    async fail(id: string, workerId: string, now: number, error: string): Promise<void> {
+      await db.kysely.updateTable('jobs').set({ status: 'failed', finished_at: now, updated_at: now, locked_by: null, locked_until: null, last_error: error })
+        .where('id', '=', id).where('locked_by', '=', workerId).execute();
+    },
+
+    async findById(id: string): Promise<JobRow | undefined> {
+      const row = await db.kysely.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? read(row) : undefined;
+    },
+
+    /** Finished work older than `before` is removed; failed jobs stay as long as done ones. */
+    async purgeFinished(before: number): Promise<number> {
+      const result = await db.kysely.deleteFrom('jobs').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

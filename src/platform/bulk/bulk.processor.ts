@@ -1,0 +1,186 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Db } from '../../db/database.ts';
+import type { EntryCompletionStatus } from '../../db/schema.ts';
+import { LeaseLostError, type JobContext, type JobOutcome } from '../../jobs/index.ts';
+import { isAppError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Clock } from '../../shared/time.ts';
+import type { TeamModelCache } from '../procedures/team-model-cache.ts';
+import { createProcess, deleteProcess, updateProcess, type WriterDeps, type WriteScope } from '../processes/process-writer.ts';
+import { createProcessesRepo } from '../processes/processes.repo.ts';
+import { isVisible, visibleUserIds } from '../processes/process-visibility.ts';
+import { createBackgroundJobsRepo, type EntryResult, type EntryRow } from '../background-jobs/background-jobs.repo.ts';
+import { statusMessage } from '../background-jobs/background-jobs.mapper.ts';
+import { changeOf, isObject, targetOf } from './bulk-items.ts';
+import { createProcessesBatch } from './bulk-create.batch.ts';
+import type { PartitionPayload } from './bulk.service.ts';
+
+export interface ProcessorDeps extends WriterDeps {
+  readonly db: Db;
+  readonly models: TeamModelCache;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Entries applied per transaction: large enough to amortise commits, small enough to keep locks short. */
+const BATCH_SIZE = 500;
+const FINISHED = ['SUCCESS', 'CANCELLED', 'ERROR'];
+
+const invalid = (entry: EntryRow, message: string): EntryResult => ({
+  id: entry.id, completion_status: 'INVALID', validation_status: 'ERROR', validation_message: message, completion_message: '', process_id: null,
+});
+const failed = (entry: EntryRow, message: string): EntryResult => ({
+  id: entry.id, completion_status: 'ERROR', validation_status: 'SUCCESS', validation_message: '', completion_message: message, process_id: null,
+});
+const succeeded = (entry: EntryRow, processId: string): EntryResult => ({
+  id: entry.id, completion_status: 'SUCCESS', validation_status: 'SUCCESS', validation_message: '', completion_message: '', process_id: processId,
+});
+
+/**
+ * Applies one partition of a bulk job: its NOT_STARTED entries in index order, a batch per
+ * transaction, each entry's effect and its status committed together — so a crash re-runs only
+ * what did not commit, and nothing is applied twice. Every batch first renews the engine lease in
+ * the same transaction: a worker whose lease was taken over cannot commit.
+ */
+export function createBulkProcessor(deps: ProcessorDeps) {
+  const { db, clock, logger } = deps;
+
+  async function applyEntry(scope: WriteScope, entry: EntryRow, apiType: string): Promise<EntryResult> {
+    const item = entry.api_data;
+    if (!isObject(item)) return invalid(entry, 'item: expected an object');
+    try {
+      if (apiType === 'process:ext-create') return succeeded(entry, (await createProcess(deps, scope, item)).id);
+      return await applyUpdate(scope, entry, item);
+    } catch (error: unknown) {
+      if (!isAppError(error)) throw error;
+      const message = error.messages.join('; ');
+      return error.status === 400 ? invalid(entry, message) : failed(entry, message);
+    }
+  }
+
+  async function applyUpdate(scope: WriteScope, entry: EntryRow, item: Record<string, unknown>): Promise<EntryResult> {
+    const target = targetOf(item, scope.procedure);
+    const pk = scope.procedure.primaryKey?.shortId;
+    if (!target) return invalid(entry, `item has no identifier: give "id"${pk ? ` or "${pk}"` : ''}`);
+    const { change, isDeleted } = changeOf(item, scope.procedure);
+    if (isDeleted !== undefined && typeof isDeleted !== 'boolean') return invalid(entry, 'isDeleted: expected true or false');
+    const repo = createProcessesRepo(scope.tx);
+    const current = target.kind === 'id'
+      ? await repo.findLive(scope.team.id, scope.procedure.id, target.id)
+      : await repo.findLiveByPk(scope.team.id, scope.procedure.id, target.value);
+    if (!current || !isVisible(current, await visibleUserIds(scope.tx, scope.principal))) {
+      return failed(entry, `process not found (${target.kind === 'id' ? target.id : `${pk} = ${target.value}`})`);
+    }
+    const updated = Object.keys(change).length > 0 ? await updateProcess(deps, scope, current, change) : current;
+    if (isDeleted === true) await deleteProcess(deps, scope, updated);
+    return succeeded(entry, current.id);
+  }
+
+  async function saveBatch(tx: Db, jobId: string, results: readonly EntryResult[]): Promise<void> {
+    const repo = createBackgroundJobsRepo(tx);
+    const now = clock();
+    await repo.saveResults(results, now);
+    const deltas: Partial<Record<EntryCompletionStatus, number>> = { NOT_STARTED: -results.length };
+    for (const r of results) deltas[r.completion_status] = (deltas[r.completion_status] ?? 0) + 1;
+    await repo.adjustCounters(jobId, deltas, now);
+  }
+
+  /** One batch in one transaction; returns how many entries it settled (0: partition done). */
+  async function runBatch(payload: PartitionPayload, ctx: JobContext, oneAtATime: boolean): Promise<number> {
+    return db.transaction(async (tx) => {
+      if (!(await ctx.heartbeat(tx))) throw new LeaseLostError('lease lost');
+      const repo = createBackgroundJobsRepo(tx);
+      const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
+      if (!job || FINISHED.includes(job.completion_status)) return 0;
+      const entries = await repo.nextBatch(job.id, payload.partition, oneAtATime ? 1 : BATCH_SIZE);
+      if (entries.length === 0) return 0;
+      if (job.completion_status === 'NOT_STARTED') {
+        await repo.updateJob(job.id, { completion_status: 'IN_PROGRESS', started_at: clock(), updated_at: clock() }, ['NOT_STARTED']);
+      }
+      const team = await deps.models.get(payload.teamId);
+      const procedure = team.procedures.get(job.procedure_id);
+      if (!procedure) throw new Error(`procedure ${job.procedure_id} no longer exists`);
+      const scope: WriteScope = { tx, team, procedure, principal: payload.principal };
+      const results: EntryResult[] = [];
+      if (job.api_type === 'process:ext-create' && !oneAtATime) results.push(...(await createProcessesBatch(deps, scope, entries)));
+      else for (const entry of entries) results.push(await applyEntry(scope, entry, job.api_type));
+      await saveBatch(tx, job.id, results);
+      return entries.length;
+    });
+  }
+
+  /**
+   * An unexpected failure (not a rule the entry broke) rolls the whole batch back; the batch is
+   * then retried entry by entry, so one bad entry cannot hold the others back forever.
+   */
+  async function runBatchSafely(payload: PartitionPayload, ctx: JobContext): Promise<number> {
+    try {
+      return await runBatch(payload, ctx, false);
+    } catch (error: unknown) {
+      if (error instanceof LeaseLostError) throw error;
+      logger.warn({ err: error, backgroundJob: payload.backgroundJobId }, 'bulk batch failed; retrying its entries one at a time');
+      return isolateFailingEntry(payload, ctx);
+    }
+  }
+
+  async function isolateFailingEntry(payload: PartitionPayload, ctx: JobContext): Promise<number> {
+    try {
+      return await runBatch(payload, ctx, true);
+    } catch (error: unknown) {
+      if (error instanceof LeaseLostError) throw error;
+      logger.error({ err: error, backgroundJob: payload.backgroundJobId }, 'bulk entry could not be applied');
+      return db.transaction(async (tx) => {
+        const repo = createBackgroundJobsRepo(tx);
+        const [entry] = await repo.nextBatch(payload.backgroundJobId, payload.partition, 1);
+        if (!entry) return 0;
+        await saveBatch(tx, payload.backgroundJobId, [failed(entry, 'could not be applied because of an internal error; see the server log')]);
+        return 1;
+      });
+    }
+  }
+
+  /** The last partition to finish marks the job SUCCESS (every entry reached a final status). */
+  async function finalize(payload: PartitionPayload): Promise<void> {
+    await db.transaction(async (tx) => {
+      const repo = createBackgroundJobsRepo(tx);
+      const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
+      if (!job || FINISHED.includes(job.completion_status) || job.count_not_started > 0 || job.count_in_progress > 0) return;
+      const now = clock();
+      await repo.updateJob(job.id, { completion_status: 'SUCCESS', completed_at: now, updated_at: now, status_message: statusMessage(job), started_at: job.started_at || now }, ['NOT_STARTED', 'IN_PROGRESS']);
+    });
+  }
+
+  return {
+    async handle(raw: unknown, ctx: JobContext): Promise<JobOutcome> {
+      const payload = raw as PartitionPayload;
+      let settled = 0;
+      const log = { backgroundJob: payload.backgroundJobId, partition: payload.partition, workerId: ctx.workerId };
+      for (;;) {
+        if (ctx.signal.aborted) {
+          logger.info({ ...log, entries: settled }, 'bulk partition released (worker stopping)');
+          return 'yield';
+        }
+        const n = await runBatchSafely(payload, ctx);
+        if (n === 0) break;
+        settled += n;
+        // node:sqlite answers synchronously, so without this the loop would never let the
+        // event loop read sockets or signals until the whole partition was done.
+        await yieldToEventLoop();
+      }
+      await finalize(payload);
+      logger.info({ ...log, entries: settled }, 'bulk partition finished');
+      return 'done';
+    },
+
+    /** The engine gave up on a partition: the job could not run to the end. */
+    async onFailed(raw: unknown, error: string): Promise<void> {
+      const payload = raw as PartitionPayload;
+      const now = clock();
+      await createBackgroundJobsRepo(db).updateJob(payload.backgroundJobId, {
+        completion_status: 'ERROR', completed_at: now, updated_at: now, status_message: `The job could not run to the end: ${error}`,
+      }, ['NOT_STARTED', 'IN_PROGRESS']);
+    },
+  };
+}
+
+export type BulkProcessor = ReturnType<typeof createBulkProcessor>;

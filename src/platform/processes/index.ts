@@ -1,0 +1,10 @@
+import { processesRoutes } from './processes.routes.ts';
+import { createProcessesService, type ProcessesDeps } from './processes.service.ts';
+
+export type { ProcessesService, ProcessLocator } from './processes.service.ts';
+export { createProcessIndexesRepo } from './process-indexes.repo.ts';
+
+export function createProcessesModule(deps: ProcessesDeps) {
+  const service = createProcessesService(deps);
+  return { service, routes: processesRoutes(service) };
+}

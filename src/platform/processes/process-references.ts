@@ -1,0 +1,43 @@
+import type { Db } from '../../db/database.ts';
+import { isUuid } from '../../shared/ids.ts';
+import type { ValueReferences } from '../attributes/attribute-values.ts';
+import { createUsersRepo } from '../users/index.ts';
+import { createRecordsRepo } from '../records/records.repo.ts';
+import type { DataTarget } from './process-data.ts';
+import { createProcessesRepo } from './processes.repo.ts';
+import { createTasksRepo } from '../tasks/tasks.repo.ts';
+
+/** How photo ids are checked: through the photos capability (photos.service.ts). */
+export type MissingPhotoIds = (teamId: string, ids: readonly string[], tx: Db) => Promise<string[]>;
+
+/**
+ * Checks that every object a written value points at exists in the caller's team, and turns
+ * usernames written into `user` attributes into user UUIDs. Returns the problems found.
+ */
+export async function resolveReferences(
+  tx: Db, teamId: string, refs: ValueReferences, written: readonly { changes: Map<string, unknown>; target: DataTarget }[],
+  missingPhotoIds: MissingPhotoIds,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const users = createUsersRepo(tx);
+  const byName = await users.idsByUsername(teamId, [...new Set(refs.usernames)]);
+  for (const { changes, target } of written) {
+    for (const [key, value] of changes) {
+      if (target.attributes.get(key)?.type !== 'user' || typeof value !== 'string' || isUuid(value)) continue;
+      const id = byName.get(value);
+      if (id) changes.set(key, id);
+      else problems.push(`${target.path}.${key}: unknown user "${value}"`);
+    }
+  }
+  const unknown = async (kind: string, ids: string[], existing: (ids: string[]) => Promise<Set<string>>) => {
+    const wanted = [...new Set(ids)];
+    const found = await existing(wanted);
+    for (const id of wanted) if (!found.has(id)) problems.push(`Unknown ${kind} '${id}'`);
+  };
+  await unknown('user', refs.users, (ids) => users.existingIds(teamId, ids));
+  await unknown('process', refs.processes, (ids) => createProcessesRepo(tx).existingIds(teamId, ids));
+  await unknown('record', refs.records, (ids) => createRecordsRepo(tx).existingIds(teamId, ids));
+  await unknown('task', refs.tasks, (ids) => createTasksRepo(tx).existingIds(teamId, ids));
+  for (const id of await missingPhotoIds(teamId, [...new Set(refs.photos)], tx)) problems.push(`Unknown photo '${id}'`);
+  return problems;
+}

@@ -1,0 +1,151 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { ProcessesTable } from '../../db/schema.ts';
+import { fieldExpression, whereToSql } from '../query/where.repo.ts';
+import type { FieldRef, WhereNode } from '../query/where.types.ts';
+
+export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data'> & {
+  data: Record<string, unknown>;
+  derived_data: Record<string, unknown>;
+};
+
+export type ProcessInsert = ProcessRow;
+
+export interface ListQuery {
+  readonly teamId: string;
+  readonly procedureId: string;
+  readonly where: WhereNode;
+  /** USER-role callers see only processes assigned to or created by these users. */
+  readonly visibleTo: readonly string[] | null;
+  readonly sort: readonly { field: FieldRef; order: 'asc' | 'desc' }[];
+  readonly skip: number;
+  readonly limit: number;
+}
+
+/** Reads made to write the row back take its lock (see findLive). */
+export interface LockOptions {
+  readonly forUpdate?: boolean;
+}
+
+const toJson = (value: unknown): string => JSON.stringify(value ?? {});
+
+export function createProcessesRepo(db: Db) {
+  const read = (row: Selectable<ProcessesTable>): ProcessRow => ({
+    ...row,
+    data: (db.dialect.readJson(row.data) as Record<string, unknown>) ?? {},
+    derived_data: (db.dialect.readJson(row.derived_data) as Record<string, unknown>) ?? {},
+  });
+
+  /**
+   * The filters every list shares. procedure_id and is_deleted are written as literals: the
+   * partial per-attribute indexes are declared `WHERE procedure_id = '<id>' AND is_deleted = 0`,
+   * and a planner can only use them when the query states the same terms, not parameters.
+   * procedure_id is a UUID read from our own config tables, never client text.
+   */
+  function scoped(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>) {
+    let q = db.kysely
+      .selectFrom('processes')
+      .where('team_id', '=', query.teamId)
+      .where(sql<boolean>`procedure_id = ${sql.lit(query.procedureId)} and is_deleted = 0`)
+      .where(whereToSql(query.where, db.dialect));
+    if (query.visibleTo !== null) {
+      const users = query.visibleTo;
+      q = q.where((eb) => eb.or([eb('assigned_to', 'in', users), eb('created_by', 'in', users)]));
+    }
+    return q;
+  }
+
+  return {
+    async insert(row: ProcessInsert): Promise<void> {
+      await db.kysely.insertInto('processes').values({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) }).execute();
+    },
+
+    async update(teamId: string, id: string, changes: Partial<Omit<ProcessRow, 'id' | 'team_id'>>): Promise<void> {
+      const set: Record<string, unknown> = { ...changes };
+      if (changes.data !== undefined) set.data = toJson(changes.data);
+      if (changes.derived_data !== undefined) set.derived_data = toJson(changes.derived_data);
+      await db.kysely.updateTable('processes').set(set).where('team_id', '=', teamId).where('id', '=', id).execute();
+    },
+
+    /**
+     * A live process of the procedure by id. `forUpdate` locks the row until the transaction ends
+     * (PostgreSQL), so a read-merge-write of its data cannot lose a concurrent writer's change.
+     */
+    async findLive(teamId: string, procedureId: string, id: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
+      const row = await db.kysely.selectFrom('processes').selectAll()
+        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('id', '=', id).where('is_deleted', '=', 0)
+        .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
+        .executeTakeFirst();
+      return row ? read(row) : undefined;
+    },
+
+    /** A process of the procedure by id, deleted or not (its history outlives it). */
+    async findAny(teamId: string, procedureId: string, id: string): Promise<ProcessRow | undefined> {
+      const row = await db.kysely.selectFrom('processes').selectAll()
+        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('id', '=', id)
+        .executeTakeFirst();
+      return row ? read(row) : undefined;
+    },
+
+    /** A live process of the procedure by its primary-key value (unique among live processes). */
+    async findLiveByPk(teamId: string, procedureId: string, pkValue: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
+      const row = await db.kysely.selectFrom('processes').selectAll()
+        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('pk_value', '=', pkValue).where('is_deleted', '=', 0)
+        .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
+        .executeTakeFirst();
+      return row ? read(row) : undefined;
+    },
+
+    /** Several rows in few statements (bulk create). */
+    async insertMany(rows: readonly ProcessInsert[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100).map((row) => ({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) }));
+        await db.kysely.insertInto('processes').values(chunk).execute();
+      }
+    },
+
+    /** Which of these primary-key values live processes of the procedure already hold. */
+    async pkValuesInUse(teamId: string, procedureId: string, values: readonly string[]): Promise<Set<string>> {
+      const taken = new Set<string>();
+      for (let i = 0; i < values.length; i += 500) {
+        const rows = await db.kysely.selectFrom('processes').select('pk_value')
+          .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('is_deleted', '=', 0)
+          .where('pk_value', 'in', values.slice(i, i + 500)).execute();
+        for (const row of rows) if (row.pk_value !== null) taken.add(row.pk_value);
+      }
+      return taken;
+    },
+
+    async pkInUse(teamId: string, procedureId: string, pkValue: string): Promise<boolean> {
+      const row = await db.kysely.selectFrom('processes').select('id')
+        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('pk_value', '=', pkValue).where('is_deleted', '=', 0)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Any process (deleted too) by id, for reference checks and history. */
+    async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db.kysely.selectFrom('processes').select('id').where('team_id', '=', teamId).where('id', 'in', [...ids]).where('is_deleted', '=', 0).execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
+    /** One page in a stable order; reads `limit + 1` rows to know whether more exist. */
+    async list(query: ListQuery): Promise<{ rows: ProcessRow[]; hasMore: boolean }> {
+      let q = scoped(query).selectAll();
+      for (const { field, order } of query.sort) {
+        // Absent values go last in both directions: the databases disagree on where nulls sort.
+        q = q.orderBy(fieldExpression(field, db.dialect), (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+      }
+      const rows = await q.orderBy('id', query.sort.at(-1)?.order === 'asc' ? 'asc' : 'desc').limit(query.limit + 1).offset(query.skip).execute();
+      return { rows: rows.slice(0, query.limit).map(read), hasMore: rows.length > query.limit };
+    },
+
+    async count(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>): Promise<number> {
+      const row = await scoped(query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export type ProcessesRepo = ReturnType<typeof createProcessesRepo>;

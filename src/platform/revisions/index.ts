@@ -1,0 +1,2 @@
+export { createRevisionsRepo, type RevisionName } from './revisions.repo.ts';
+export { createRevisionWatcher, type RevisionWatcher } from './revision-watcher.ts';

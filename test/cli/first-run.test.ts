@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { TEST_DIALECT } from '../support/env.ts';
+import { createCliEnv, killAllCli, runCli, startServe, type CliEnv } from '../support/cli.ts';
+import { call } from '../support/http.ts';
+
+const CREATED_DEMO = /Created the demo team "demo"/;
+
+function countRows(file: string, table: string): number {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return Number((db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
+  } finally {
+    db.close();
+  }
+}
+
+// The embedded mode is SQLite whatever the run; the PostgreSQL run checks the other side.
+describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: TEST_DIALECT === 'postgres' && 'embedded mode only: covered by the SQLite run' }, () => {
+  let cli: CliEnv;
+  before(async () => {
+    cli = await createCliEnv({ dialect: 'sqlite' });
+  });
+  after(async () => {
+    killAllCli();
+    await cli?.drop();
+  });
+
+  it('creates the demo team and an admin key, writes its token 0600 and prints a working curl example', async () => {
+    const server = await startServe(cli.env);
+    const tokenFile = path.join(cli.dataDir, 'demo-token');
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    assert.match(token, /^chk_[A-Za-z0-9_-]{20,}$/);
+
+    await server.waitForLog((l) => typeof l.msg === 'string' && l.msg.includes('waiting for work'));
+    const curl = server.stderr().split('\n').find((line) => line.trim().startsWith('curl '));
+    assert.ok(curl, `no curl example on stderr:\n${server.stderr()}`);
+    assert.ok(curl.includes(`${server.url}/v1/ext/users`), `the example does not use the real address ${server.url}: ${curl}`);
+    assert.ok(curl.includes(tokenFile), `the example does not read ${tokenFile}: ${curl}`);
+    assert.match(server.stderr(), CREATED_DEMO);
+    assert.equal(server.stdout(), '');
+
+    const users = await call(server.url, 'GET', '/v1/ext/users', { token });
+    assert.equal(users.status, 200);
+    assert.deepEqual(users.body._data.map((u: { username: string }) => u.username).sort(), ['john', 'priya', 'ravi']);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+  });
+
+  it('a second start on the same data directory creates no other team or key', async () => {
+    const tokenFile = path.join(cli.dataDir, 'demo-token');
+    const token = fs.readFileSync(tokenFile, 'utf8');
+    const server = await startServe(cli.env);
+    assert.equal((await call(server.url, 'GET', '/v1/health', { token: token.trim() })).status, 200);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.doesNotMatch(server.stderr(), CREATED_DEMO);
+    assert.equal(fs.readFileSync(tokenFile, 'utf8'), token, 'the token file was rewritten');
+
+    const keys = await runCli(['key', 'list', '--team', 'demo', '--json'], cli.env);
+    assert.equal(keys.code, 0, keys.stderr);
+    assert.deepEqual(JSON.parse(keys.stdout).map((k: { name: string }) => k.name), ['demo admin']);
+    assert.equal(countRows(path.join(cli.dataDir, 'chakra.db'), 'teams'), 1);
+  });
+});
+
+describe('first start with DATABASE_URL (OPERATIONS.md)', { skip: TEST_DIALECT !== 'postgres' && 'needs PostgreSQL: covered by the PostgreSQL run' }, () => {
+  let cli: CliEnv;
+  before(async () => {
+    cli = await createCliEnv({ dialect: 'postgres' });
+  });
+  after(async () => {
+    killAllCli();
+    await cli?.drop();
+  });
+
+  it('creates nothing: no demo team, no key, no token file', async () => {
+    const server = await startServe(cli.env);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.doesNotMatch(server.stderr(), CREATED_DEMO);
+    assert.doesNotMatch(server.stderr(), /curl /);
+    assert.ok(!fs.existsSync(path.join(cli.dataDir, 'demo-token')));
+    const keys = await runCli(['key', 'list', '--team', 'demo'], cli.env);
+    assert.equal(keys.code, 1);
+    assert.match(keys.stderr, /Unknown team "demo"/);
+  });
+});
