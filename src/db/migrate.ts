@@ -2,6 +2,8 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Db } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
+const CATALOG_RACE_RETRIES = 5;
+
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
@@ -22,7 +24,13 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     migrationTableSchema: await db.dialect.migrationSchema(db.kysely),
     provider: { getMigrations: async () => migrations },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Whole migrations run in one transaction, so a failed attempt left nothing behind to undo.
+  for (let attempt = 1; outcome.error && db.dialect.isCatalogRace(outcome.error) && attempt < CATALOG_RACE_RETRIES; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {

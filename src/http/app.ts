@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { installAuth, type TokenResolver } from './auth.ts';
 import { installErrorHandlers } from './error-handler.ts';
@@ -45,9 +46,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // JSON (and multipart where a route registers it) are the only bodies the API takes: other
   // content types, plain text included, are answered 415.
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // A POST/PUT/PATCH sent with no body at all (no content type) means "no fields", like `{}`:
+  // bodies whose fields are all optional then work, and required fields still get named.
+  app.addHook('preValidation', async (request) => {
+    if ((request.body === null || request.body === undefined) && request.headers['content-type'] === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) {
+      request.body = {};
+    }
   });
   // One log line per request; never headers (tokens) and never the query string (signatures).
   app.addHook('onResponse', async (request, reply) => {
@@ -72,3 +81,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const routes of options.routes) await app.register(routes);
   return app;
 }
+
+/** `\u0000` not preceded by an escaping backslash: the NUL character inside a JSON string. */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+
+/**
+ * The default JSON parser (prototype-poisoning keys refused), plus one rule: strings may not hold
+ * the NUL character, which PostgreSQL cannot store in JSON and which is never meaningful in this
+ * API, so both databases answer the same 400 instead of one of them failing.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && NUL_ESCAPE.test(body)) {
+      done(new AppError('BAD_REQUEST', 400, 'Strings in the body may not contain the NUL character (\\u0000)'), undefined);
+      return;
+    }
+    parse(request, String(body), done);
+  });
+}
+

@@ -23,6 +23,8 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
   FST_PARTS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Too many parts' },
   FST_FIELDS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Too many fields' },
   FST_PROTO_VIOLATION: { status: 400, code: 'BAD_REQUEST' },
+  FST_INVALID_JSON_FIELD_ERROR: { status: 400, code: 'BAD_REQUEST', message: 'A multipart field declared as JSON is not valid JSON' },
+  FST_MP_PREMATURE_CLOSE: { status: 400, code: 'BAD_REQUEST', message: 'The request ended before the multipart body was complete' },
 };
 
 function toWireError(error: unknown): WireError | null {

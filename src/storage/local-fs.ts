@@ -37,7 +37,7 @@ export function createLocalBlobStore(root: string): BlobStore {
         let size = 0;
         for await (const chunk of source) {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          await handle.write(bytes);
+          await writeFully(handle, bytes);
           size += bytes.length;
         }
         await handle.sync();
@@ -90,6 +90,14 @@ export function createLocalBlobStore(root: string): BlobStore {
       }
     },
   };
+}
+
+/** One write call may take only part of a buffer; keep going until it has all of it. */
+async function writeFully(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
+  }
 }
 
 /** Makes a rename durable across power loss (the directory entry is flushed too); best effort. */

@@ -102,6 +102,13 @@ export interface Entry {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The server must answer in time: a hung server should fail the test, not stall it. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 /** `work` over `items`, at most `limit` at a time, results in order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -126,8 +133,8 @@ export function bulkApi(baseUrl: () => string, token: () => string) {
     return response.body._data.id as string;
   }
 
-  async function job(id: string): Promise<JobView> {
-    const response = await api().get(`/v1/ext/background-job/${id}`);
+  async function job(id: string, timeoutMs = 30_000): Promise<JobView> {
+    const response = await withTimeout(api().get(`/v1/ext/background-job/${id}`), timeoutMs, `Fetch Background Job got no answer within ${timeoutMs} ms`);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return { job: response.body._data, counts: response.body._meta.bjEntryCompletionStatusVsCount };
   }
@@ -137,7 +144,7 @@ export function bulkApi(baseUrl: () => string, token: () => string) {
     const deadline = Date.now() + timeoutMs;
     let last: JobView | undefined;
     while (Date.now() < deadline) {
-      last = await job(id);
+      last = await job(id, Math.max(1000, deadline - Date.now()));
       if (done(last)) return last;
       await sleep(everyMs);
     }

@@ -49,6 +49,11 @@ export interface Dialect {
   readonly skipLocked: RawBuilder<unknown>;
   /** Appended to a SELECT inside a transaction to lock the rows read (PostgreSQL `for update`). */
   readonly forUpdate: RawBuilder<unknown>;
+  /**
+   * True when the error says a schema object vanished while the catalog was being read (another
+   * schema of the same database dropped meanwhile): worth retrying, not a real failure.
+   */
+  isCatalogRace(error: unknown): boolean;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**

@@ -25,7 +25,8 @@ const postgresDialect: Dialect = {
   jsonValue: (column, key, kind) => {
     const k = sql.raw(`'${jsonKey(key)}'`);
     const c = rawColumn(column);
-    if (kind === 'text') return sql`(case when jsonb_typeof(${c}->${k}) = 'string' then ${c}->>${k} end)`;
+    // Byte-wise ("C") collation: text orders the same as on SQLite whatever the database's locale.
+    if (kind === 'text') return sql`(case when jsonb_typeof(${c}->${k}) = 'string' then (${c}->>${k}) collate "C" end)`;
     return sql`(case when jsonb_typeof(${c}->${k}) = ${sql.lit(JSONB_TYPE[kind])} then (${c}->>${k})::${sql.raw(SQL_TYPE[kind])} end)`;
   },
   jsonIsAbsent: (column, key) => sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)}) is null`,
@@ -38,6 +39,8 @@ const postgresDialect: Dialect = {
   },
   skipLocked: sql`for update skip locked`,
   forUpdate: sql`for update`,
+  // Kysely's migrator lists the tables of every schema; one dropped meanwhile fails that read.
+  isCatalogRace: (error) => ['3F000', '42P01'].includes(String((error as { code?: unknown } | null)?.code)),
   migrationSchema: async (db) => {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     return rows[0]?.schema;

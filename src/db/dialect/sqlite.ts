@@ -80,6 +80,7 @@ const sqliteDialect: Dialect = {
   jsonColumnType: 'text',
   readJson: (value) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null)),
   migrationSchema: async () => undefined,
+  isCatalogRace: () => false,
   skipLocked: sql``,
   forUpdate: sql``,
   // json_extract returns SQL numbers, text and 0/1 for JSON numbers, strings and booleans, and

@@ -66,8 +66,8 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     if (isDeleted !== undefined && typeof isDeleted !== 'boolean') return invalid(entry, 'isDeleted: expected true or false');
     const repo = createProcessesRepo(scope.tx);
     const current = target.kind === 'id'
-      ? await repo.findLive(scope.team.id, scope.procedure.id, target.id)
-      : await repo.findLiveByPk(scope.team.id, scope.procedure.id, target.value);
+      ? await repo.findLive(scope.team.id, scope.procedure.id, target.id, { forUpdate: true })
+      : await repo.findLiveByPk(scope.team.id, scope.procedure.id, target.value, { forUpdate: true });
     if (!current || !isVisible(current, await visibleUserIds(scope.tx, scope.principal))) {
       return failed(entry, `process not found (${target.kind === 'id' ? target.id : `${pk} = ${target.value}`})`);
     }
@@ -87,6 +87,9 @@ export function createBulkProcessor(deps: ProcessorDeps) {
 
   /** One batch in one transaction; returns how many entries it settled (0: partition done). */
   async function runBatch(payload: PartitionPayload, ctx: JobContext, oneAtATime: boolean): Promise<number> {
+    // Loaded before the transaction: a cold cache reads through the root handle, which on
+    // SQLite's single connection would wait forever for this very transaction to end.
+    const team = await deps.models.get(payload.teamId);
     return db.transaction(async (tx) => {
       if (!(await ctx.heartbeat(tx))) throw new LeaseLostError('lease lost');
       const repo = createBackgroundJobsRepo(tx);
@@ -97,7 +100,6 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       if (job.completion_status === 'NOT_STARTED') {
         await repo.updateJob(job.id, { completion_status: 'IN_PROGRESS', started_at: clock(), updated_at: clock() }, ['NOT_STARTED']);
       }
-      const team = await deps.models.get(payload.teamId);
       const procedure = team.procedures.get(job.procedure_id);
       if (!procedure) throw new Error(`procedure ${job.procedure_id} no longer exists`);
       const scope: WriteScope = { tx, team, procedure, principal: payload.principal };

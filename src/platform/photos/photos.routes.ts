@@ -33,7 +33,11 @@ async function* uploadParts(request: FastifyRequest): AsyncGenerator<UploadPart>
     if (next.done) return;
     const part = next.value;
     if (part.type === 'file') yield { kind: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
-    else yield { kind: 'field', name: part.fieldname, value: String(part.value), truncated: part.valueTruncated };
+    else {
+      // A field sent with a JSON content type arrives parsed; the service only takes text.
+      const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+      yield { kind: 'field', name: part.fieldname, value, truncated: part.valueTruncated };
+    }
   }
 }
 
@@ -45,15 +49,19 @@ export function photosRoutes(service: PhotosService, maxBytes: number) {
     await root.register(multipart, {
       limits: { fileSize: maxBytes + 1, files: 1, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 50 },
     });
-    // An upload refused part-way (too large, not an image) answers before the client has sent
-    // the rest. The parser has stopped reading, so the rest is drained here: otherwise the
-    // client blocks on a full socket and never reads the answer, and the connection cannot be
-    // reused. (Node drains by itself only bodies nobody started reading.)
+    // An upload refused part-way (too large, not an image, an unexpected part) is answered
+    // before the client has sent the rest. The rest is detached from the multipart parser and
+    // drained: otherwise the client blocks on a full socket and may never read the answer, and
+    // the connection stalls for the next request. (Node drains by itself only bodies nobody
+    // started reading.)
     root.addHook('onSend', async (request) => {
-      if (!request.raw.readableEnded) request.raw.resume();
+      if (request.raw.readableEnded) return;
+      request.raw.unpipe();
+      request.raw.resume();
     });
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['photos'];
+    const validatorCompiler = skipBodyValidation();
     const upload = {
       tags,
       consumes: ['multipart/form-data'],
@@ -61,12 +69,12 @@ export function photosRoutes(service: PhotosService, maxBytes: number) {
       response: ok(Photo),
     };
 
-    app.post('/v1/ext/photo', { schema: { ...upload, summary: 'Upload Photo API' }, validatorCompiler: skipBodyValidation() },
+    app.post('/v1/ext/photo', { schema: { ...upload, summary: 'Upload Photo API' }, validatorCompiler },
       async (request) => envelope(await service.upload(principalOf(request), undefined, uploadParts(request))));
 
     app.post('/v1/ext/photo/:photoId', {
       schema: { ...upload, summary: 'Upload Photo API With Id', description: 'Idempotent: the same id with the same bytes answers 200 with the same photo; different bytes 409.', params: PhotoIdParams },
-      validatorCompiler: skipBodyValidation(),
+      validatorCompiler,
     }, async (request) => envelope(await service.upload(principalOf(request), request.params.photoId, uploadParts(request))));
 
     app.get('/v1/ext/photo/:photoId', { schema: { tags, summary: 'Fetch Photo API', params: PhotoIdParams, response: ok(PhotoWithUrl) } },

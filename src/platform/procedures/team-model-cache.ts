@@ -6,10 +6,15 @@ import { createConfigObjectsRepo } from '../team-config/index.ts';
 import { buildTeamModel } from './build-team-model.ts';
 import type { ProcedureModel, TeamModel } from './procedure-model.ts';
 
+/**
+ * `via`: the handle to read through on a miss. Inside a transaction pass the transaction: on
+ * SQLite the one connection belongs to it until it ends, and reading through the root handle
+ * would wait for it forever.
+ */
 export interface TeamModelCache {
-  get(teamId: string): Promise<TeamModel>;
+  get(teamId: string, via?: Db): Promise<TeamModel>;
   /** The procedure by shortId or UUID; unknown → 404 (API.md §3). */
-  procedure(teamId: string, shortIdOrId: string): Promise<ProcedureModel>;
+  procedure(teamId: string, shortIdOrId: string, via?: Db): Promise<ProcedureModel>;
 }
 
 /**
@@ -21,18 +26,18 @@ export function createTeamModelCache(db: Db, watcher: RevisionWatcher): TeamMode
   const cache = new Map<string, Promise<TeamModel>>();
   watcher.onChange('config', () => cache.clear());
 
-  async function load(teamId: string): Promise<TeamModel> {
-    const team = await createTeamsRepo(db).findById(teamId);
+  async function load(teamId: string, via: Db): Promise<TeamModel> {
+    const team = await createTeamsRepo(via).findById(teamId);
     if (!team) throw notFound('Unknown team');
-    const state = await createConfigObjectsRepo(db).loadState(teamId);
-    return buildTeamModel(team, state, db.dialect.readJson);
+    const state = await createConfigObjectsRepo(via).loadState(teamId);
+    return buildTeamModel(team, state, via.dialect.readJson);
   }
 
-  const get = (teamId: string): Promise<TeamModel> => {
+  const get = (teamId: string, via: Db = db): Promise<TeamModel> => {
     const cached = cache.get(teamId);
     if (cached) return cached;
     const seen = watcher.current('config');
-    const loading = load(teamId);
+    const loading = load(teamId, via);
     // Keep it only if no config change was noticed meanwhile; failures are never kept.
     if (seen !== -1) cache.set(teamId, loading);
     loading.then(
@@ -44,8 +49,8 @@ export function createTeamModelCache(db: Db, watcher: RevisionWatcher): TeamMode
 
   return {
     get,
-    async procedure(teamId, shortIdOrId) {
-      const procedure = (await get(teamId)).procedures.get(shortIdOrId);
+    async procedure(teamId, shortIdOrId, via) {
+      const procedure = (await get(teamId, via)).procedures.get(shortIdOrId);
       if (!procedure) throw notFound(`Unknown procedure '${shortIdOrId}'`);
       return procedure;
     },

@@ -29,15 +29,32 @@ export async function resolveReferences(
       else problems.push(`${target.path}.${key}: unknown user "${value}"`);
     }
   }
+  const where = pathsById(written);
   const unknown = async (kind: string, ids: string[], existing: (ids: string[]) => Promise<Set<string>>) => {
     const wanted = [...new Set(ids)];
-    const found = await existing(wanted);
-    for (const id of wanted) if (!found.has(id)) problems.push(`Unknown ${kind} '${id}'`);
+    const found = wanted.length === 0 ? new Set<string>() : await existing(wanted);
+    for (const id of wanted) if (!found.has(id)) problems.push(`${where.get(id) ?? 'data'}: unknown ${kind} "${id}" (not an object of this team)`);
   };
   await unknown('user', refs.users, (ids) => users.existingIds(teamId, ids));
   await unknown('process', refs.processes, (ids) => createProcessesRepo(tx).existingIds(teamId, ids));
   await unknown('record', refs.records, (ids) => createRecordsRepo(tx).existingIds(teamId, ids));
   await unknown('task', refs.tasks, (ids) => createTasksRepo(tx).existingIds(teamId, ids));
-  for (const id of await missingPhotoIds(teamId, [...new Set(refs.photos)], tx)) problems.push(`Unknown photo '${id}'`);
+  await unknown('photo', refs.photos, async (ids) => {
+    const missing = new Set(await missingPhotoIds(teamId, ids, tx));
+    return new Set(ids.filter((id) => !missing.has(id)));
+  });
   return problems;
+}
+
+/** Which attribute each referenced id was written into, so messages can name the field. */
+function pathsById(written: readonly { changes: Map<string, unknown>; target: DataTarget }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { changes, target } of written) {
+    for (const [key, value] of changes) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (typeof item === 'string' && !out.has(item.toLowerCase())) out.set(item.toLowerCase(), `${target.path}.${key}`);
+      }
+    }
+  }
+  return out;
 }

@@ -123,7 +123,7 @@ export function createProcessesRepo(db: Db) {
       return row !== undefined;
     },
 
-    /** Any process (deleted too) by id, for reference checks and history. */
+    /** The live processes among `ids`, for reference checks (a deleted process cannot be referred to). */
     async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await db.kysely.selectFrom('processes').select('id').where('team_id', '=', teamId).where('id', 'in', [...ids]).where('is_deleted', '=', 0).execute();

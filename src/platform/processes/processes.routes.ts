@@ -30,8 +30,8 @@ export function processesRoutes(service: ProcessesService) {
         return envelope(page.processes, page.meta);
       });
 
-    app.post(base, { schema: { tags, summary: 'Create Process', params: ProcedureParams, body: CreateProcessBody, response: ok(ProcessWire) } },
-      async (request) => envelope(await service.create(principalOf(request), request.params.procedureShortId, request.body as Record<string, unknown>)));
+    app.post(base, { schema: { tags, summary: 'Create Process', params: ProcedureParams, body: Type.Optional(CreateProcessBody), response: ok(ProcessWire) } },
+      async (request) => envelope(await service.create(principalOf(request), request.params.procedureShortId, (request.body ?? {}) as Record<string, unknown>)));
 
     app.put(`${base}/:processId`, { schema: { tags, summary: 'Update Process', params: ProcessParams, body: UpdateProcessBody, response: ok(ProcessWire) } },
       async (request) => envelope(await service.update(principalOf(request), request.params.procedureShortId, { id: request.params.processId }, request.body)));

@@ -51,9 +51,9 @@ export function whereContext(db: Db, team: TeamModel, procedure: ProcedureModel)
 export function createProcessesService(deps: ProcessesDeps) {
   const { db, models } = deps;
 
-  async function scopeFor(principal: Principal, procedureRef: string) {
-    const team = await models.get(principal.teamId);
-    const procedure = await models.procedure(principal.teamId, procedureRef);
+  async function scopeFor(principal: Principal, procedureRef: string, via: Db = db) {
+    const team = await models.get(principal.teamId, via);
+    const procedure = await models.procedure(principal.teamId, procedureRef, via);
     return { team, procedure };
   }
 
@@ -89,7 +89,7 @@ export function createProcessesService(deps: ProcessesDeps) {
      * caller may see; 404 otherwise.
      */
     async locateVisible(tx: Db, principal: Principal, procedureRef: string, idOrPrimaryKey: string) {
-      const { team, procedure } = await scopeFor(principal, procedureRef);
+      const { team, procedure } = await scopeFor(principal, procedureRef, tx);
       let locator: ProcessLocator = { id: idOrPrimaryKey };
       if (!isUuid(idOrPrimaryKey)) {
         if (!procedure.primaryKey) throw errors.processNotFound();

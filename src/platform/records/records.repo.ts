@@ -18,9 +18,11 @@ export function createRecordsRepo(db: Db) {
       const row = await db.kysely.selectFrom('records').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
       return row ? read(row) : undefined;
     },
+    /** Locks the row until the transaction ends: its data is merged and written back. */
     async findLiveByPk(teamId: string, entityId: string, pkValue: string): Promise<RecordRow | undefined> {
       const row = await db.kysely.selectFrom('records').selectAll()
         .where('team_id', '=', teamId).where('entity_id', '=', entityId).where('pk_value', '=', pkValue).where('is_deleted', '=', 0)
+        .modifyEnd(db.dialect.forUpdate)
         .executeTakeFirst();
       return row ? read(row) : undefined;
     },

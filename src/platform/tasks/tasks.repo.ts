@@ -25,8 +25,14 @@ export function createTasksRepo(db: Db) {
       if (changes.derived_data !== undefined) set.derived_data = toJson(changes.derived_data);
       await db.kysely.updateTable('tasks').set(set).where('team_id', '=', teamId).where('id', '=', id).execute();
     },
-    async findLive(teamId: string, id: string): Promise<TaskRow | undefined> {
-      const row = await db.kysely.selectFrom('tasks').selectAll().where('team_id', '=', teamId).where('id', '=', id).where('is_deleted', '=', 0).executeTakeFirst();
+    /**
+     * A live task by id. `forUpdate` locks the row until the transaction ends (PostgreSQL), so a
+     * read-merge-write of its data cannot lose a concurrent writer's change.
+     */
+    async findLive(teamId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<TaskRow | undefined> {
+      const row = await db.kysely.selectFrom('tasks').selectAll().where('team_id', '=', teamId).where('id', '=', id).where('is_deleted', '=', 0)
+        .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
+        .executeTakeFirst();
       return row ? read(row) : undefined;
     },
     /** A process's tasks, newest first. */

@@ -45,10 +45,10 @@ export function tasksRoutes(service: TasksService) {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['tasks'];
     app.post('/v1/ext/p/:procedureShortId/:processIdOrPrimaryKey/task/:stateTaskShortId', {
-      schema: { tags, summary: 'Create Task API', params: Type.Object({ ...ProcessTaskParams.properties, stateTaskShortId: Type.String() }), body: TaskBody, response: ok(TaskWire) },
+      schema: { tags, summary: 'Create Task API', params: Type.Object({ ...ProcessTaskParams.properties, stateTaskShortId: Type.String() }), body: Type.Optional(TaskBody), response: ok(TaskWire) },
     }, async (request) => {
       const { procedureShortId, processIdOrPrimaryKey, stateTaskShortId } = request.params;
-      return envelope(await service.create(principalOf(request), procedureShortId, processIdOrPrimaryKey, stateTaskShortId, request.body));
+      return envelope(await service.create(principalOf(request), procedureShortId, processIdOrPrimaryKey, stateTaskShortId, request.body ?? {}));
     });
 
     app.get('/v1/ext/p/:procedureShortId/:processIdOrPrimaryKey/tasks', {

@@ -110,7 +110,7 @@ export function createTasksService(deps: TasksDeps) {
       const { team, stateTask } = await loadVisible(principal, taskId);
       return toTaskWire(await db.transaction(async (tx) => {
         // Read again inside the transaction, so the data merge starts from what is stored now.
-        const task = await createTasksRepo(tx).findLive(principal.teamId, taskId.toLowerCase());
+        const task = await createTasksRepo(tx).findLive(principal.teamId, taskId.toLowerCase(), { forUpdate: true });
         if (!task) throw errors.taskNotFound();
         const problems = noProblems();
         const refs = emptyReferences();

@@ -19,6 +19,8 @@ describe('Background jobs: counts of a large job (API.md §5)', () => {
   let jobId: string;
   /** Every 10th item lacks its required first name; every 400th reuses a key a process holds. */
   const expected = { INVALID: N / 10, ERROR: N / 400, SUCCESS: N - N / 10 - N / 400 };
+  /** The work takes tens of seconds on a busy machine; a run-wide default timeout must not cut it. */
+  const slow = { timeout: 300_000 };
 
   before(async () => {
     server = await startTestServer();
@@ -31,7 +33,7 @@ describe('Background jobs: counts of a large job (API.md §5)', () => {
       return { lead_id: `BIG-${i}`, data: { first_name: `Lead ${i}`, score: i } };
     });
     jobId = (await submit(admin, 'POST', BULK_CREATE, items)).job.id;
-  });
+  }, slow);
   after(() => server.close());
 
   it('before any work: every entry NOT_STARTED, in the counts and in the rows', async () => {
@@ -41,7 +43,7 @@ describe('Background jobs: counts of a large job (API.md §5)', () => {
     assert.deepEqual(await countedInDatabase(server.runtime, jobId), meta);
   });
 
-  it('part-way (one partition done): counts are exact, add up to the total, and match the rows', async () => {
+  it('part-way (one partition done): counts are exact, add up to the total, and match the rows', slow, async () => {
     assert.equal(await server.runtime.engine.runOnce(), 1);
     const { job, counts: meta } = await fetchJob(admin, jobId);
     assert.equal(job.completionStatus, 'IN_PROGRESS');
@@ -50,7 +52,7 @@ describe('Background jobs: counts of a large job (API.md §5)', () => {
     assert.deepEqual(await countedInDatabase(server.runtime, jobId), meta);
   });
 
-  it('at the end: exact counts per status, equal to a real count of the rows, and the processes exist', async () => {
+  it('at the end: exact counts per status, equal to a real count of the rows, and the processes exist', slow, async () => {
     await drain(server.runtime);
     const { job, counts: meta } = await fetchJob(admin, jobId);
     assert.equal(job.completionStatus, 'SUCCESS');

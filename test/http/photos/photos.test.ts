@@ -112,6 +112,18 @@ describe('Photos: upload and fetch (API.md §7)', () => {
     assertError(await call(server.url, 'GET', '/v1/ext/photo/0190f4c8-8d3e-7c1a-9b2f-3a4b5c6d7e8f'), 401, 'UNAUTHORIZED');
   });
 
+  it('answers a big upload refused before its file is read, and the connection keeps working', async () => {
+    const big = Buffer.concat([png(3, 3), Buffer.alloc(3_000_000, 7)]);
+    for (let round = 0; round < 4; round++) {
+      const misnamed = await upload(server.url, acme.tokens.admin, big, { part: 'file', type: 'image/png' });
+      assertError(misnamed, 400, 'VALIDATION_FAILED');
+      const fieldFirst = await upload(server.url, acme.tokens.admin, big, { fields: { colour: 'red' }, fieldsFirst: true });
+      assertError(fieldFirst, 400, 'VALIDATION_FAILED');
+      const next = await upload(server.url, acme.tokens.admin, png(2, 3), { type: 'image/png' });
+      assert.equal(next.status, 200, JSON.stringify(next.body));
+    }
+  });
+
   describe('errors store nothing', () => {
     let filesBefore: string[];
     before(() => {
@@ -204,6 +216,12 @@ describe('Photos: upload and fetch (API.md §7)', () => {
       assertError(res, 400, 'BAD_REQUEST');
       const noBoundary = await call(server.url, 'POST', '/v1/ext/photo', { token: acme.tokens.admin, body: 'abc', contentType: 'multipart/form-data' });
       assertError(noBoundary, 400, 'BAD_REQUEST');
+      const badJsonField = await call(server.url, 'POST', '/v1/ext/photo', {
+        token: acme.tokens.admin,
+        body: '--xyz\r\nContent-Disposition: form-data; name="filename"\r\nContent-Type: application/json\r\n\r\n{"not json\r\n--xyz--\r\n',
+        contentType: 'multipart/form-data; boundary=xyz',
+      });
+      assertError(badJsonField, 400, 'BAD_REQUEST');
     });
   });
 });

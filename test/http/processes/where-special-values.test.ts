@@ -73,9 +73,13 @@ describe('List Processes: special characters are data', () => {
     }
   });
 
-  it('refuses text holding a NUL character on every database', async () => {
-    assert.match(assertInvalidQuery(await listDeals(f, { where: { label: 'a\u0000b' } })), /where\.label/);
-    assert.match(assertInvalidQuery(await listDeals(f, { where: { label: { '>': '\u0000' } } })), /where\.label/);
+  it('refuses text holding a NUL character on every database, before it reaches the query', async () => {
+    for (const where of [{ label: 'a\u0000b' }, { label: { '>': '\u0000' } }]) {
+      const res = await listDeals(f, { where });
+      assert.equal(res.status, 400);
+      assert.equal(res.body._meta.code, 'BAD_REQUEST');
+      assert.match(res.body._errors[0], /NUL character/);
+    }
   });
 
   it('leaves the table intact and writable afterwards', async () => {

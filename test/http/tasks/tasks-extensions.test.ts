@@ -82,6 +82,16 @@ describe('Task extensions (API.md §4): fetch and update a task', () => {
     assert.deepEqual(await readTask(admin, created.id), reopened.task);
   });
 
+  it('keeps every change when updates of different attributes arrive at once', async () => {
+    const created = await newCallTask(admin, lead.id);
+    const changes = [{ call_disposition: 'INTERESTED' }, { remarks: 'call back' }, { next_call_time: CALL_TIME }];
+    for (let round = 0; round < 5; round += 1) {
+      for (const res of await Promise.all(changes.map((data) => admin.put(taskPath(created.id), { data })))) dataOf(res);
+      assert.deepEqual((await readTask(admin, created.id)).data, Object.assign({}, ...changes), `round ${round}`);
+      dataOf(await admin.put(taskPath(created.id), { data: { call_disposition: null, remarks: null, next_call_time: null } }));
+    }
+  });
+
   it('refuses a bad update and changes nothing, not even the valid fields sent with it', async () => {
     const created = await newCallTask(admin, lead.id, { data: { call_disposition: 'RNR' }, assignedTo: 'john' });
     const cases: Array<[unknown, string, RegExp]> = [
