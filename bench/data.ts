@@ -30,10 +30,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export interface LeadBody {
+export type LeadBody = {
   data: { first_name: string; last_name: string; phone_number: string; score: number; city: string };
   assignedTo?: string;
-}
+};
 
 /** A stream of create bodies; `index` keeps phone numbers distinct across generators. */
 export function leadGenerator(seed: number): (index: number) => LeadBody {

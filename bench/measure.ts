@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 
 /** One kind of request, repeated: `next` gives each request its own path and body. */
@@ -24,6 +25,12 @@ export interface Measurement {
   readonly p99Ms: number;
   readonly meanMs: number;
   readonly maxMs: number;
+  /**
+   * CPU time the server process used per request in the measured run (user + system, all its
+   * threads; not the PostgreSQL server's). Unlike req/s it hardly moves when other work shares
+   * the machine. null where /proc is not available.
+   */
+  readonly serverCpuMsPerRequest: number | null;
   /** Responses that were not 2xx, and socket errors or timeouts: any of them fails the workload. */
   readonly non2xx: number;
   readonly errors: number;
@@ -83,10 +90,31 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-/** A warm-up run (discarded: JIT, caches, connection pools), then the measured run. */
-export async function measure(baseUrl: string, workload: Workload, settings: RunSettings): Promise<Measurement> {
+/** Linux's clock tick for /proc times (USER_HZ), 100 on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU milliseconds a process has used so far, or null without /proc. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A warm-up run (discarded: JIT, caches, connection pools), then the measured run. `serverPid`
+ * is the process answering, whose CPU time is read around the measured run.
+ */
+export async function measure(baseUrl: string, workload: Workload, settings: RunSettings, serverPid: number): Promise<Measurement> {
   if (settings.warmupSeconds > 0) await runOnce(baseUrl, workload, settings.connections, settings.warmupSeconds);
+  const cpuBefore = processCpuMs(serverPid);
   const run = await runOnce(baseUrl, workload, settings.connections, settings.seconds);
+  const cpuAfter = processCpuMs(serverPid);
+  const answered = run.latencies.length + run.non2xx;
   const sorted = Float64Array.from(run.latencies).sort();
   const sum = run.latencies.reduce((total, value) => total + value, 0);
   return {
@@ -98,6 +126,7 @@ export async function measure(baseUrl: string, workload: Workload, settings: Run
     p99Ms: round2(percentile(sorted, 99)),
     meanMs: round2(sum / Math.max(1, sorted.length)),
     maxMs: round2(sorted.at(-1) ?? NaN),
+    serverCpuMsPerRequest: cpuBefore === null || cpuAfter === null || answered === 0 ? null : Math.round(((cpuAfter - cpuBefore) / answered) * 1000) / 1000,
     non2xx: run.non2xx,
     errors: run.errors,
     ...(run.firstFailure ? { firstFailure: run.firstFailure } : {}),

@@ -29,6 +29,7 @@ export interface Row {
   readonly reqPerSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly serverCpuMsPerRequest: number | null;
   readonly baseline: string | null;
   readonly ratio: number | null;
   readonly target: string | null;
@@ -54,7 +55,7 @@ export function evaluate(result: SuiteResult): Row[] {
       pass = m.p99Ms <= target.maxP99Ms;
     }
     if (failures > 0) pass = false;
-    return { workload: m.name, reqPerSec: m.reqPerSec, p50Ms: m.p50Ms, p99Ms: m.p99Ms, baseline: target?.baseline ?? null, ratio, target: described, pass, failures };
+    return { workload: m.name, reqPerSec: m.reqPerSec, p50Ms: m.p50Ms, p99Ms: m.p99Ms, serverCpuMsPerRequest: m.serverCpuMsPerRequest, baseline: target?.baseline ?? null, ratio, target: described, pass, failures };
   });
 }
 
@@ -67,12 +68,12 @@ function verdict(row: Row, dialect: string): string {
 
 /** A plain-text table, one per database. */
 export function formatTable(result: SuiteResult, rows: readonly Row[]): string {
-  const header = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'ratio', 'target', 'result'];
+  const header = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'baseline', 'ratio', 'target', 'result'];
   const cells = rows.map((r) => [
-    r.workload, String(r.reqPerSec), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.baseline ?? '', r.ratio === null ? '' : r.ratio.toFixed(2), r.target ?? '', verdict(r, result.dialect),
+    r.workload, String(r.reqPerSec), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.serverCpuMsPerRequest?.toFixed(3) ?? '', r.baseline ?? '', r.ratio === null ? '' : r.ratio.toFixed(2), r.target ?? '', verdict(r, result.dialect),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const numeric = new Set([1, 2, 3, 5]);
+  const numeric = new Set([1, 2, 3, 4, 6]);
   const line = (c: readonly string[]) => c.map((v, i) => (numeric.has(i) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   const title = `${result.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} — ${result.processes.toLocaleString('en-US')} processes ` +
     `(seeded in ${result.seed.seconds} s); equality ${JSON.stringify(result.matches.equality.where)} matches ${result.matches.equality.total}, ` +

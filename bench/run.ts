@@ -88,6 +88,7 @@ console.log('');
 for (const { result, rows } of results) console.log(formatTable(result, rows) + '\n');
 console.log(`Load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')} (${machine.cpus} CPUs).`);
 console.log(`Total ${totalSeconds} s. Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.`);
+console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
 
 const file = new URL(`./results/${quick ? 'latest-quick' : 'latest'}.json`, import.meta.url);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

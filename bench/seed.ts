@@ -41,7 +41,7 @@ export async function prepareTeam(env: Env): Promise<string> {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; results keep the task order. */
-export async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   const worker = async () => {
@@ -93,7 +93,7 @@ export async function seedInProcess(env: Env, token: string, count: number, seed
             missingPhotoIds: (teamId, photoIds, t) => runtime.services.photos.missingPhotoIds(teamId, photoIds, t),
           });
           for (let i = from; i < Math.min(from + SEED_BATCH, count); i++) {
-            ids.push((await service.create(principal, PROCEDURE, next(i) as unknown as Record<string, unknown>)).id);
+            ids.push((await service.create(principal, PROCEDURE, next(i))).id);
           }
         });
         if (env.DATABASE_URL && ids.length >= analyzedAt * 2) {

@@ -7,7 +7,7 @@ import { EQUALITY_FILTER, leadGenerator, RANGE_FILTER, RANGE_SORT } from './data
 import { checkDerived, type DerivedCheck } from './integrity.ts';
 import { seedLeanTable } from './lean-table.ts';
 import { measure, type Measurement, type RunSettings, type Workload } from './measure.ts';
-import { prepareTeam, PROCEDURE, seedInProcess, seedOverHttp } from './seed.ts';
+import { prepareTeam, PROCEDURE, seedInProcess, seedOverHttp, type SeedResult } from './seed.ts';
 import { createSchema, randomSecretKey, startApiServer, startLeanServer, type PgSchema, type RunningServer } from './servers.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -125,14 +125,23 @@ export async function runSuite(dialect: DialectName, options: SuiteOptions): Pro
   const servers: RunningServer[] = [];
   try {
     const token = await prepareTeam(storage.apiEnv);
-    const api = await startApiServer(storage.apiEnv);
-    servers.push(api);
     log(`${dialect}: seeding ${processes} processes ${options.seedOverHttp ? 'over HTTP' : 'in-process'}…`);
-    const seeded = options.seedOverHttp
-      ? await seedOverHttp(api.url, token, processes, SEED_DATA)
-      : await seedInProcess(storage.apiEnv, token, processes, SEED_DATA);
+    let api: RunningServer | undefined;
+    let seeded: SeedResult;
+    if (options.seedOverHttp) {
+      api = await startApiServer(storage.apiEnv);
+      servers.push(api);
+      seeded = await seedOverHttp(api.url, token, processes, SEED_DATA);
+    } else {
+      seeded = await seedInProcess(storage.apiEnv, token, processes, SEED_DATA);
+    }
     log(`${dialect}: seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(processes / seeded.seconds)}/s); seeding the lean table…`);
+    // Before the server opens its connection: SQLite loads statistics when a connection opens.
     if (dialect === 'sqlite' && options.sqliteAnalyze) await analyzeSqlite(storage.apiTarget);
+    if (!api) {
+      api = await startApiServer(storage.apiEnv);
+      servers.push(api);
+    }
     const afterSeeding = await checkDerived(storage.apiTarget);
     const leanBodies = leadGenerator(SEED_DATA);
     const leanIds = await seedLeanTable(storage.leanTarget, Array.from({ length: processes }, (_, i) => leanBodies(i)));
@@ -149,9 +158,9 @@ export async function runSuite(dialect: DialectName, options: SuiteOptions): Pro
 
     const measurements: Measurement[] = [];
     for (const workload of workloads(token, seeded.ids, leanIds, processes)) {
-      const url = LEAN_WORKLOADS.has(workload.name) ? lean.url : api.url;
-      const result = await measure(url, workload, settings);
-      log(`${dialect}: ${workload.name.padEnd(16)} ${String(result.reqPerSec).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${result.non2xx + result.errors > 0 ? `  FAILURES ${result.non2xx + result.errors}: ${result.firstFailure ?? ''}` : ''}`);
+      const server = LEAN_WORKLOADS.has(workload.name) ? lean : api;
+      const result = await measure(server.url, workload, settings, server.pid);
+      log(`${dialect}: ${workload.name.padEnd(16)} ${String(result.reqPerSec).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  server CPU ${result.serverCpuMsPerRequest ?? '?'} ms/req${result.non2xx + result.errors > 0 ? `  FAILURES ${result.non2xx + result.errors}: ${result.firstFailure ?? ''}` : ''}`);
       measurements.push(result);
     }
     const atEnd = await checkDerived(storage.apiTarget);

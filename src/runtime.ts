@@ -139,10 +139,16 @@ async function connect(target: DatabaseTarget): Promise<{ db: RootDb; migrations
 function readOrCreateSecretKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'secret-key');
   fs.mkdirSync(dataDir, { recursive: true });
+  // Written whole under a private name, then linked into place: a process starting at the same
+  // moment either finds no key or the complete key, never a half-written file.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(draft, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
   try {
-    fs.writeFileSync(file, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    fs.linkSync(draft, file);
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    fs.rmSync(draft, { force: true });
   }
   const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new StartupError(`${file}: expected 32 bytes encoded as base64`);

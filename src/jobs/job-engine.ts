@@ -28,7 +28,7 @@ export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<JobOutco
 
 export interface HandlerOptions {
   /** Called once when the job fails for good, so its owner can record that (e.g. a bulk job's ERROR). */
-  readonly onFailed?: (payload: unknown, error: string) => Promise<void>;
+  readonly onFailed?: (payload: unknown, error: string, tx: Db) => Promise<void>;
 }
 
 export interface EnqueueOptions {
@@ -89,8 +89,11 @@ export function createJobEngine(options: JobEngineOptions) {
     const message = error instanceof Error ? error.message : String(error);
     if (job.attempts >= job.max_attempts) {
       logger.error({ err: error, jobId: job.id, job: job.name, attempts: job.attempts }, 'job failed permanently');
-      await repo.fail(job.id, workerId, clock(), message);
-      await handlers.get(job.name)?.options.onFailed?.(job.payload, message).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'recording a failed job failed'));
+      // The job's failure and its owner's record of it commit together: a crash cannot keep one without the other.
+      await db.transaction(async (tx) => {
+        await createJobsRepo(tx).fail(job.id, workerId, clock(), message);
+        await handlers.get(job.name)?.options.onFailed?.(job.payload, message, tx);
+      });
       return;
     }
     const delay = backoffMs(job.attempts);

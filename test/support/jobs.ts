@@ -233,3 +233,58 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 export function sample<T>(items: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.round((i * (items.length - 1)) / (n - 1))]);
 }
+
+export interface Claim {
+  readonly lockedBy: string;
+  readonly backgroundJobId: string;
+  readonly partition: number;
+}
+
+/** The engine jobs some worker holds right now (status running), read from the database. */
+export async function runningClaims(cli: CliEnv): Promise<Claim[]> {
+  const db = openCliDatabase(cli);
+  try {
+    const rows = await db.kysely.selectFrom('jobs').select(['locked_by', 'payload']).where('status', '=', 'running').execute();
+    return rows.map((row) => {
+      const payload = db.dialect.readJson(row.payload) as { backgroundJobId: string; partition: number };
+      return { lockedBy: String(row.locked_by), backgroundJobId: payload.backgroundJobId, partition: payload.partition };
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+/** How many "update" history entries each of `processIds` has. */
+export async function updateCounts(cli: CliEnv, processIds: readonly string[]): Promise<Map<string, number>> {
+  const db = openCliDatabase(cli);
+  try {
+    const counts = new Map<string, number>();
+    for (const ids of chunks(processIds, 500)) {
+      const rows = await db.kysely.selectFrom('process_history').select(['process_id', db.kysely.fn.countAll<number>().as('n')])
+        .where('action', '=', 'update').where('process_id', 'in', ids).groupBy('process_id').execute();
+      for (const row of rows) counts.set(row.process_id, Number(row.n));
+    }
+    return counts;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Each entry of a `newLeads(n, tag)` job made the lead of its own item, and every lead has a
+ * lead_id of its own (a double application would also show as a skipped or repeated number).
+ */
+export async function assertOwnLeads(bulk: BulkApi, entries: readonly Entry[], tag: string): Promise<void> {
+  const leads = (await mapLimit(chunks(entries.map((e) => e.completionResult!.processId), 100), 4, bulk.findLeads)).flat();
+  const byId = new Map(leads.map((p) => [p.id, p.data]));
+  for (const e of entries) assert.equal(byId.get(e.completionResult!.processId)?.first_name, `${tag}${e.index}`, `entry ${e.index}`);
+  const leadIds = leads.map((p) => String(p.data.lead_id));
+  const odd = leadIds.find((v) => !/^LEAD-\d{6}$/.test(v));
+  assert.equal(odd, undefined, `an odd lead_id: ${odd}`);
+  assert.equal(new Set(leadIds).size, entries.length, 'two leads share a lead_id');
+  for (const e of sample(entries, 20)) {
+    const fetched = await bulk.fetchLead(e.completionResult!.processId);
+    assert.equal(fetched.status, 200, JSON.stringify(fetched.body));
+    assert.equal(fetched.body._data.data.score, e.index);
+  }
+}

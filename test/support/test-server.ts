@@ -45,7 +45,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     runtime,
     logLines: lines,
     async close() {
-      await app.close();
+      // A kept-alive connection whose last response was streamed would hold close() until its timeout.
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
       await runtime.close();
       await database.drop();
     },

@@ -175,10 +175,10 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     },
 
     /** The engine gave up on a partition: the job could not run to the end. */
-    async onFailed(raw: unknown, error: string): Promise<void> {
+    async onFailed(raw: unknown, error: string, tx: Db): Promise<void> {
       const payload = raw as PartitionPayload;
       const now = clock();
-      await createBackgroundJobsRepo(db).updateJob(payload.backgroundJobId, {
+      await createBackgroundJobsRepo(tx).updateJob(payload.backgroundJobId, {
         completion_status: 'ERROR', completed_at: now, updated_at: now, status_message: `The job could not run to the end: ${error}`,
       }, ['NOT_STARTED', 'IN_PROGRESS']);
     },
