@@ -10,7 +10,9 @@
  *
  * SQLite always runs; PostgreSQL too when TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) answers. Prints a table per database and writes every
- * number to bench/results/latest.json (latest-quick.json for --quick).
+ * number to bench/results/latest.json (latest-quick.json for --quick). Exits 1 when a request
+ * failed or a SQLite target was missed. Other work on the machine lowers req/s and widens
+ * latencies (the load average is printed); the CPU ms/req column moves much less.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -60,12 +60,13 @@ function workloads(token: string, processIds: readonly string[], leanIds: readon
     { name: 'list equality', method: 'POST', token, next: () => ({ path: `${base}/list`, body: listEquality }) },
     { name: 'list range+sort', method: 'POST', token, next: () => ({ path: `${base}/list`, body: listRange }) },
     { name: 'lean insert', method: 'POST', next: () => ({ path: '/lean-insert', body: JSON.stringify(leanBodies(leanCreated++)) }) },
+    { name: 'lean insert, grouped', method: 'POST', next: () => ({ path: '/lean-insert-grouped', body: JSON.stringify(leanBodies(leanCreated++)) }) },
     { name: 'create', method: 'POST', token, next: () => ({ path: base, body: JSON.stringify(createBodies(created++)) }) },
   ];
 }
 
 /** Which server a workload goes to. */
-const LEAN_WORKLOADS = new Set(['bare', 'lean select', 'lean insert']);
+const LEAN_WORKLOADS = new Set(['bare', 'lean select', 'lean insert', 'lean insert, grouped']);
 
 async function apiCall(url: string, token: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
   const response = await fetch(url + pathname, {

@@ -3,6 +3,7 @@ import type { Database } from './schema.ts';
 import type { Dialect, OpenedDialect } from './dialect/dialect.ts';
 import { openSqlite } from './dialect/sqlite.ts';
 import { openPostgres, type PostgresOptions } from './dialect/postgres.ts';
+import { createGroupCommitter } from './group-commit.ts';
 
 /**
  * A database handle: the Kysely query builder plus the dialect helpers. The same type stands
@@ -21,7 +22,9 @@ export interface RootDb extends Db {
   close(): Promise<void>;
 }
 
-function bind(kysely: Kysely<Database>, dialect: Dialect): Db {
+type Begin = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
+function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin): Db {
   const inTransaction = kysely.isTransaction;
   const db: Db = {
     kysely,
@@ -29,7 +32,7 @@ function bind(kysely: Kysely<Database>, dialect: Dialect): Db {
     inTransaction,
     transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
       if (inTransaction) return work(db);
-      return kysely.transaction().execute((trx: Transaction<Database>) => work(bind(trx, dialect)));
+      return begin((trx) => work(bind(trx, dialect, begin)));
     },
   };
   return db;
@@ -43,7 +46,10 @@ export function openDatabase(target: DatabaseTarget): RootDb {
   const opened: OpenedDialect =
     target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target);
   const kysely = new Kysely<Database>({ dialect: opened.kyselyDialect });
-  const db = bind(kysely, opened.dialect);
+  const begin: Begin = opened.dialect.groupCommit
+    ? createGroupCommitter(kysely)
+    : (work) => kysely.transaction().execute(work);
+  const db = bind(kysely, opened.dialect, begin);
   return {
     ...db,
     async close() {

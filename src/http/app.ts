@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
-import { newId } from '../shared/ids.ts';
+import { randomUUID } from 'node:crypto';
 import { installAuth, type TokenResolver } from './auth.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { healthRoutes, type ReadinessCheck } from './health.routes.ts';
@@ -37,7 +37,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+      // v4, not the v7 of stored ids: request ids need no order, and this is on every request.
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 500 },
     ajv: { customOptions: { removeAdditional: false } },

@@ -24,6 +24,11 @@ export const rawColumn = (column: JsonColumn): RawBuilder<unknown> => sql.raw(co
  */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
+  /**
+   * One writer, a costly commit: concurrent transactions share commits (see group-commit.ts).
+   * PostgreSQL runs them in parallel on its own connections instead.
+   */
+  readonly groupCommit: boolean;
   /** Column type for JSON documents in migrations. */
   readonly jsonColumnType: 'text' | 'jsonb';
   /** Turns a JSON column's value as the driver returns it into a JS value. */
@@ -37,8 +42,26 @@ export interface Dialect {
   jsonIsAbsent(column: JsonColumn, key: string): RawBuilder<boolean>;
   /** A bound parameter for a boolean compared with `jsonValue(…, 'boolean')`. */
   booleanParam(value: boolean): unknown;
+  /** A JSON column read as its JSON text, to pass through to a response without parsing it. */
+  jsonText(column: JsonColumn): RawBuilder<string>;
   /** True when the JSON array at `column.key` contains `value`. */
   jsonArrayContains(column: JsonColumn, key: string, value: string | number | boolean, kind: JsonValueKind): RawBuilder<boolean>;
+  /**
+   * Brings the planner's statistics up to date after large changes (new indexes, bulk imports).
+   * Without them SQLite guesses, and can read a whole procedure where an index would do.
+   */
+  refreshStatistics(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /**
+   * Takes `count` values of a counter (an `autoGenerate` primary key), in the caller's
+   * transaction, without holding anything another transaction would wait for until commit.
+   * SQLite: a row of the `sequences` table (one writer: nothing waits anyway). PostgreSQL: a
+   * native sequence (nextval never blocks and is never rolled back: a failed create leaves a gap,
+   * never a repeat). Values are unique and increasing for this caller, not always consecutive.
+   */
+  takeSequence(db: Kysely<any>, counter: { teamId: string; attributeId: string }, count: number): Promise<number[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /** Creates the counter's storage where it needs creating (PostgreSQL: the sequence). */
+  ensureSequence(db: Kysely<any>, attributeId: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  dropSequence(db: Kysely<any>, attributeId: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   /** Names of the indexes on a table whose name starts with `prefix`. */
   listIndexNames(db: Kysely<any>, table: string, prefix: string): Promise<string[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   /**
@@ -47,6 +70,11 @@ export interface Dialect {
    * time, and the claim is one atomic UPDATE … RETURNING).
    */
   readonly skipLocked: RawBuilder<unknown>;
+  /**
+   * Written after an index's value expression so absent values are its smallest entries, as
+   * they are on SQLite (PostgreSQL: `nulls first`); sorting then matches the index order.
+   */
+  readonly indexNullsFirst: RawBuilder<unknown>;
   /** Appended to a SELECT inside a transaction to lock the rows read (PostgreSQL `for update`). */
   readonly forUpdate: RawBuilder<unknown>;
   /**

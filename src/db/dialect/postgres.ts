@@ -16,8 +16,12 @@ const types = {
 const JSONB_TYPE: Record<JsonValueKind, string> = { number: 'number', text: 'string', boolean: 'boolean' };
 const SQL_TYPE: Record<JsonValueKind, string> = { number: 'numeric', text: 'text', boolean: 'boolean' };
 
+/** One native sequence per autoGenerate attribute, named after the attribute's id. */
+const sequenceName = (attributeId: string): string => `seq_${attributeId.replace(/-/g, '')}`;
+
 const postgresDialect: Dialect = {
   name: 'postgres',
+  groupCommit: false,
   jsonColumnType: 'jsonb',
   readJson: (value) => value ?? null,
   // Only values of the expected JSON type are cast, so a stray value can never make a query or
@@ -29,15 +33,31 @@ const postgresDialect: Dialect = {
     if (kind === 'text') return sql`(case when jsonb_typeof(${c}->${k}) = 'string' then (${c}->>${k}) collate "C" end)`;
     return sql`(case when jsonb_typeof(${c}->${k}) = ${sql.lit(JSONB_TYPE[kind])} then (${c}->>${k})::${sql.raw(SQL_TYPE[kind])} end)`;
   },
+  jsonText: (column) => sql<string>`${rawColumn(column)}::text`,
   jsonIsAbsent: (column, key) => sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)}) is null`,
   booleanParam: (value) => value,
   jsonArrayContains: (column, key, value, kind) =>
     sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)} @> jsonb_build_array(${value}::${sql.raw(SQL_TYPE[kind])}))`,
+  takeSequence: async (db, { attributeId }, count) => {
+    const { rows } = await sql<{ value: number }>`select nextval(${sequenceName(attributeId)}::regclass) as value from generate_series(1, ${count}::int)`.execute(db);
+    return rows.map((r) => Number(r.value)).sort((a, b) => a - b);
+  },
+  ensureSequence: async (db, attributeId) => {
+    await sql`create sequence if not exists ${sql.id(sequenceName(attributeId))}`.execute(db);
+  },
+  dropSequence: async (db, attributeId) => {
+    await sql`drop sequence if exists ${sql.id(sequenceName(attributeId))}`.execute(db);
+  },
+  // Autovacuum analyzes eventually; right after a bulk import or new indexes it may not have.
+  refreshStatistics: async (db) => {
+    await sql`analyze processes`.execute(db);
+  },
   listIndexNames: async (db, table, prefix) => {
     const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = ${table} and indexname like ${`${prefix}%`}`.execute(db);
     return rows.map((r) => r.name);
   },
   skipLocked: sql`for update skip locked`,
+  indexNullsFirst: sql`nulls first`,
   forUpdate: sql`for update`,
   // Kysely's migrator lists the tables of every schema; one dropped meanwhile fails that read.
   isCatalogRace: (error) => ['3F000', '42P01'].includes(String((error as { code?: unknown } | null)?.code)),

@@ -77,20 +77,39 @@ class NodeSqliteDialect extends SqliteDialect {
 
 const sqliteDialect: Dialect = {
   name: 'sqlite',
+  groupCommit: true,
   jsonColumnType: 'text',
   readJson: (value) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null)),
   migrationSchema: async () => undefined,
   isCatalogRace: () => false,
   skipLocked: sql``,
+  indexNullsFirst: sql``,
   forUpdate: sql``,
   // json_extract returns SQL numbers, text and 0/1 for JSON numbers, strings and booleans, and
   // SQLite orders any number before any text, so one expression serves every kind.
   jsonValue: (column, key) => sql`json_extract(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)})`,
+  jsonText: (column) => sql<string>`${rawColumn(column)}`,
   jsonIsAbsent: (column, key) => sql<boolean>`json_type(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) is null`,
   // node:sqlite binds no booleans, and json_extract reads JSON booleans as 1/0.
   booleanParam: (value) => (value ? 1 : 0),
   jsonArrayContains: (column, key, value) =>
     sql<boolean>`exists (select 1 from json_each(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) where value = ${typeof value === 'boolean' ? Number(value) : value})`,
+  takeSequence: async (db, { teamId, attributeId }, count) => {
+    const { rows } = await sql<{ value: number }>`
+      insert into sequences (attribute_id, team_id, value) values (${attributeId}, ${teamId}, ${count})
+      on conflict (attribute_id) do update set value = sequences.value + ${count}
+      returning value`.execute(db);
+    const last = Number(rows[0].value);
+    return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+  },
+  ensureSequence: async () => undefined,
+  dropSequence: async (db, attributeId) => {
+    await sql`delete from sequences where attribute_id = ${attributeId}`.execute(db);
+  },
+  // Analyzes only what changed enough to matter (cheap when nothing did).
+  refreshStatistics: async (db) => {
+    await sql`pragma optimize`.execute(db);
+  },
   listIndexNames: async (db, table, prefix) => {
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name like ${`${prefix}%`}`.execute(db);
     return rows.map((r) => r.name);
@@ -113,5 +132,7 @@ export function openSqlite(file: string): OpenedDialect {
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
+  // Statistics for any table that has none or grew a lot since (SQLite's advice for new connections).
+  db.exec('PRAGMA optimize = 0x10002');
   return { dialect: sqliteDialect, kyselyDialect: new NodeSqliteDialect(adaptNodeSqlite(db)) };
 }

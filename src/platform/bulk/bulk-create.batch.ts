@@ -123,12 +123,10 @@ async function assignPrimaryKeys(scope: WriteScope, prepared: Prepared[], result
 async function generateKeys(scope: WriteScope, procedure: ProcedureModel, needing: Prepared[], taken: Set<string>): Promise<void> {
   const pk = procedure.primaryKey!;
   const auto = pk.autoGenerate!;
-  const sequences = createSequencesRepo(scope.tx);
   const processes = createProcessesRepo(scope.tx);
   let pending = needing;
   while (pending.length > 0) {
-    const last = await sequences.take(scope.team.id, pk.id, pending.length);
-    const numbers = pending.map((_, i) => last - pending.length + 1 + i);
+    const numbers = await createSequencesRepo(scope.tx).take(scope.team.id, pk.id, pending.length);
     const values = numbers.map((n) => `${auto.prefix}${String(n).padStart(auto.digits, '0')}`);
     // Values someone chose by hand are skipped, as in Create Process.
     const inUse = await processes.pkValuesInUse(scope.team.id, procedure.id, values);

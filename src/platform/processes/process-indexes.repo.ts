@@ -12,7 +12,7 @@ import type { ProcedureModel } from '../procedures/procedure-model.ts';
  * comparable attribute (and derived attribute) of a procedure, config apply creates one partial
  * expression index on the processes table:
  *
- *   create index pa_<attribute id>_<kind> on processes (<json value of the attribute>, created_at, id)
+ *   create index pa_<attribute id>_<kind> on processes (<json value of the attribute> [nulls first], created_at, id)
  *   where procedure_id = '<procedure id>' and is_deleted = 0
  *
  * - The expression is the dialect's `jsonValue` (json_extract on SQLite, a type-guarded cast of
@@ -21,7 +21,9 @@ import type { ProcedureModel } from '../procedures/procedure-model.ts';
  * - Partial by procedure: an index holds only that procedure's live processes, so inserts into
  *   other procedures never touch it and the index stays as small as the data it serves.
  * - Trailing (created_at, id): an equality filter is read already in the default order, and a
- *   page stops after `limit + 1` rows instead of sorting every match.
+ *   page stops after `limit + 1` rows instead of sorting every match; a sort by the attribute
+ *   (ties broken by created_at, then id) is read straight from the index, forwards or backwards.
+ *   Absent values are the smallest entries on both databases, so they sort the same way.
  * - Multi-valued attributes (arrays) and JSON objects are not indexed: a filter on them scans the
  *   procedure's live processes.
  *
@@ -86,7 +88,7 @@ export function createProcessIndexesRepo(db: Db) {
       for (const name of dropped) await sql`drop index ${sql.id(name)}`.execute(db.kysely);
       const created: string[] = [];
       for (const index of desired.filter((d) => !existing.has(d.name))) {
-        await sql`create index ${sql.id(index.name)} on processes (${db.dialect.jsonValue(index.column, index.shortId, index.kind)}, created_at, id) where procedure_id = ${sql.lit(index.procedureId)} and is_deleted = 0`.execute(db.kysely);
+        await sql`create index ${sql.id(index.name)} on processes (${db.dialect.jsonValue(index.column, index.shortId, index.kind)} ${db.dialect.indexNullsFirst}, created_at, id) where procedure_id = ${sql.lit(index.procedureId)} and is_deleted = 0`.execute(db.kysely);
         created.push(index.name);
       }
       return { created, dropped };

@@ -1,5 +1,5 @@
 import type { ProcessStatus } from '../../db/schema.ts';
-import type { ProcessRow } from './processes.repo.ts';
+import type { ProcessJsonRow, ProcessRow } from './processes.repo.ts';
 
 export interface ProcessWire {
   id: string;
@@ -44,4 +44,18 @@ export function toProcessWire(row: ProcessRow): ProcessWire {
     isDeleted: row.is_deleted === 1,
     deletedAt: row.deleted_at,
   };
+}
+
+const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+
+/**
+ * The same object as toProcessWire, written as JSON text directly, with `data` and
+ * `derivedData` inserted as stored (they are JSON documents already). Keys in the same order.
+ */
+export function toProcessJson(row: ProcessJsonRow): string {
+  return `{"id":${text(row.id)},"createdAt":${row.created_at},"updatedAt":${row.updated_at},"team":${text(row.team_id)},` +
+    `"procedure":${text(row.procedure_id)},"entity":${text(row.entity_id)},"record":${text(row.record_id)},` +
+    `"createdBy":${text(row.created_by)},"assignedTo":${text(row.assigned_to)},"belongsTo":${text(row.belongs_to)},` +
+    `"status":${text(row.status)},"state":${text(row.state_id)},"nextActionAt":${row.next_action_at},"completedAt":${row.completed_at},` +
+    `"data":${row.data || '{}'},"derivedData":${row.derived_data || '{}'},"isDeleted":${row.is_deleted === 1},"deletedAt":${row.deleted_at ?? 'null'}}`;
 }

@@ -1,6 +1,7 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { ProcessesTable } from '../../db/schema.ts';
+import { preparedQuery } from '../../db/prepared.ts';
+import type { Database, ProcessesTable } from '../../db/schema.ts';
 import { fieldExpression, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
 
@@ -10,6 +11,14 @@ export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data
 };
 
 export type ProcessInsert = ProcessRow;
+
+/** A process whose JSON documents are still text (for passing through to a response). */
+export type ProcessJsonRow = Omit<ProcessRow, 'data' | 'derived_data'> & { data: string; derived_data: string };
+
+const ROOT_COLUMNS = [
+  'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
+  'next_action_at', 'completed_at', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
+] as const;
 
 export interface ListQuery {
   readonly teamId: string;
@@ -28,6 +37,14 @@ export interface LockOptions {
 }
 
 const toJson = (value: unknown): string => JSON.stringify(value ?? {});
+
+/** Fetch by id is the hottest read; its statement is built once (see db/prepared.ts). */
+const liveById = (k: Kysely<Database>, p: (i: number) => string, lock: RawBuilder<unknown> | null) =>
+  k.selectFrom('processes').selectAll()
+    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`)
+    .$if(lock !== null, (q) => q.modifyEnd(lock!));
+const selectLive = preparedQuery((k, p) => liveById(k, p, null));
+const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
 
 export function createProcessesRepo(db: Db) {
   const read = (row: Selectable<ProcessesTable>): ProcessRow => ({
@@ -72,10 +89,7 @@ export function createProcessesRepo(db: Db) {
      * (PostgreSQL), so a read-merge-write of its data cannot lose a concurrent writer's change.
      */
     async findLive(teamId: string, procedureId: string, id: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
-      const row = await db.kysely.selectFrom('processes').selectAll()
-        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('id', '=', id).where('is_deleted', '=', 0)
-        .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
-        .executeTakeFirst();
+      const [row] = await (options.forUpdate ? selectLiveForUpdate : selectLive)(db, [teamId, procedureId, id]);
       return row ? read(row) : undefined;
     },
 
@@ -130,15 +144,25 @@ export function createProcessesRepo(db: Db) {
       return new Set(rows.map((r) => r.id));
     },
 
-    /** One page in a stable order; reads `limit + 1` rows to know whether more exist. */
-    async list(query: ListQuery): Promise<{ rows: ProcessRow[]; hasMore: boolean }> {
-      let q = scoped(query).selectAll();
+    /**
+     * One page in a stable order; reads `limit + 1` rows to know whether more exist. `data` and
+     * `derived_data` come back as their JSON text: a page of a hundred processes is passed to
+     * the response as stored, without parsing and re-serializing every document.
+     */
+    async list(query: ListQuery): Promise<{ rows: ProcessJsonRow[]; hasMore: boolean }> {
+      let q = scoped(query).select(ROOT_COLUMNS).select([db.dialect.jsonText('data').as('data'), db.dialect.jsonText('derived_data').as('derived_data')]);
+      // Absent values are the smallest: first ascending, last descending, on both databases
+      // (the order the indexes keep, so a page is read from an index without sorting).
       for (const { field, order } of query.sort) {
-        // Absent values go last in both directions: the databases disagree on where nulls sort.
-        q = q.orderBy(fieldExpression(field, db.dialect), (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+        q = q.orderBy(fieldExpression(field, db.dialect), (ob) => (order === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()));
       }
-      const rows = await q.orderBy('id', query.sort.at(-1)?.order === 'asc' ? 'asc' : 'desc').limit(query.limit + 1).offset(query.skip).execute();
-      return { rows: rows.slice(0, query.limit).map(read), hasMore: rows.length > query.limit };
+      // Ties are broken by created_at, then id, in the last key's direction: the attribute
+      // indexes end with (created_at, id), so they deliver this order as it is.
+      const last = query.sort.at(-1);
+      const direction = last?.order === 'asc' ? 'asc' : 'desc';
+      if (!(last?.field.kind === 'root' && last.field.field === 'createdAt')) q = q.orderBy('created_at', direction);
+      const rows = await q.orderBy('id', direction).limit(query.limit + 1).offset(query.skip).execute();
+      return { rows: rows.slice(0, query.limit) as ProcessJsonRow[], hasMore: rows.length > query.limit };
     },
 
     async count(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>): Promise<number> {

@@ -25,9 +25,12 @@ export function processesRoutes(service: ProcessesService) {
       async (request) => envelope(await service.fetch(principalOf(request), request.params.procedureShortId, { id: request.params.processId })));
 
     app.post(`${base}/list`, { schema: { tags, summary: 'List Processes', params: ProcedureParams, body: Type.Optional(ListProcessesBody), response: ok(Type.Array(ProcessWire), PageMeta) } },
-      async (request) => {
+      async (request, reply) => {
         const page = await service.list(principalOf(request), request.params.procedureShortId, request.body ?? {});
-        return envelope(page.processes, page.meta);
+        // Processes arrive as JSON text (stored documents passed through): the envelope is
+        // written around them rather than re-serialized.
+        const body = `{"_data":[${page.processes.join(',')}],"_meta":${JSON.stringify(page.meta)}}`;
+        return reply.type('application/json; charset=utf-8').send(body as never);
       });
 
     app.post(base, { schema: { tags, summary: 'Create Process', params: ProcedureParams, body: Type.Optional(CreateProcessBody), response: ok(ProcessWire) } },

@@ -5,6 +5,7 @@ import { createTeamsRepo } from '../teams/index.ts';
 import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable, type TeamConfigState } from './config-objects.repo.ts';
 import { buildTeamModel } from '../procedures/build-team-model.ts';
 import { createProcessIndexesRepo } from '../processes/process-indexes.repo.ts';
+import { createSequencesRepo } from '../processes/sequences.repo.ts';
 import type { TeamConfigFile } from './config-file.types.ts';
 import { labelOfRow, planConfigRows, type DesiredRow } from './team-config.plan.ts';
 import { applyUsers } from './team-config.apply-users.ts';
@@ -72,6 +73,11 @@ async function syncAttributeIndexes(tx: Db, teamId: string, before: TeamConfigSt
   const procedures = after.procedures.map((p) => model.procedures.get(p.id)!);
   const known = [before, after].flatMap((s) => [...s.attributes, ...s.derived_attributes].map((a) => a.id));
   await createProcessIndexesRepo(tx).sync(procedures, known);
+  // Counters of autoGenerate primary keys exist exactly for the attributes that generate.
+  const sequences = createSequencesRepo(tx);
+  const generating = new Set(after.attributes.filter((a) => tx.dialect.readJson(a.auto_generate) !== null).map((a) => a.id));
+  for (const id of generating) await sequences.ensure(id);
+  for (const a of before.attributes) if (!generating.has(a.id) && tx.dialect.readJson(a.auto_generate) !== null) await sequences.drop(a.id);
 }
 
 async function upsertTeam(tx: Db, file: TeamConfigFile, now: number, summary: ApplySummary): Promise<string> {

@@ -56,6 +56,8 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
           return result;
         });
         await deps.revisionsChanged();
+        // New attribute indexes are only chosen once the planner knows about them.
+        if (summary.created.length + summary.updated.length + summary.deleted.length > 0) await db.dialect.refreshStatistics(db.kysely);
         return { ...summary, dryRun: false };
       } catch (error: unknown) {
         if (error instanceof DryRunRollback) return { ...error.summary, dryRun: true };

@@ -12,22 +12,23 @@ import {
 type Key = { readonly read: (deal: any) => unknown; readonly order: 'asc' | 'desc' };
 
 /**
- * The expected order: each key in turn, absent values last in either direction (both databases
- * are made to agree on that), then id in the direction of the last key.
+ * The expected order: each key in turn, absent values counting as the smallest (first when
+ * ascending, last when descending — both databases agree on that), then createdAt and id in the
+ * direction of the last key.
  */
 function ordered(deals: readonly any[], keys: readonly Key[]): string[] {
   const tie = keys.at(-1)?.order ?? 'desc';
   const byKey = (a: any, b: any, { read, order }: Key): number => {
     const [x, y] = [read(a), read(b)];
-    if (x == null || y == null) return (x == null ? 1 : 0) - (y == null ? 1 : 0);
-    return order === 'asc' ? compareValues(x, y) : compareValues(y, x);
+    const c = x == null || y == null ? (x == null ? 0 : 1) - (y == null ? 0 : 1) : compareValues(x, y);
+    return order === 'asc' ? c : -c;
   };
   const sorted = [...deals].sort((a, b) => {
-    for (const key of keys) {
+    for (const key of [...keys, { read: (d: any) => d.createdAt, order: tie }, { read: (d: any) => d.id, order: tie }]) {
       const c = byKey(a, b, key);
       if (c !== 0) return c;
     }
-    return tie === 'asc' ? compareValues(a.id, b.id) : compareValues(b.id, a.id);
+    return 0;
   });
   return codesOf(sorted);
 }
@@ -65,13 +66,16 @@ describe('List Processes: order and paging', () => {
     assert.deepEqual(await listed({ sort: [{ field: 'updatedAt' }] }), ordered(f.deals, [{ read: (d) => d.updatedAt, order: 'asc' }]));
   });
 
-  it('sorts on an attribute, absent values last in both directions', async () => {
+  it('sorts on an attribute, absent values first ascending and last descending', async () => {
     for (const field of ['qty', 'price', 'label', 'due_at', 'slot', 'email']) {
       for (const order of ['asc', 'desc'] as const) {
         const result = await listed({ sort: [{ field, order }] });
         assert.deepEqual(result, ordered(f.deals, [{ read: (d) => d.data[field], order }]), `${field} ${order}`);
-        const firstAbsent = result.findIndex((code) => f.deals.find((d) => d.data.code === code).data[field] === undefined);
-        assert.ok(firstAbsent > 0 && firstAbsent < result.length, `${field}: some values present, some absent`);
+        const absent = result.map((code) => f.deals.find((d) => d.data.code === code).data[field] === undefined);
+        const count = absent.filter(Boolean).length;
+        assert.ok(count > 0 && count < result.length, `${field}: some values present, some absent`);
+        const block = order === 'asc' ? absent.slice(0, count) : absent.slice(result.length - count);
+        assert.ok(block.every(Boolean), `${field} ${order}: absent values ${order === 'asc' ? 'first' : 'last'}`);
       }
     }
   });

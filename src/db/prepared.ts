@@ -1,0 +1,29 @@
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { Db } from './database.ts';
+import type { Database } from './schema.ts';
+import type { Dialect } from './dialect/dialect.ts';
+
+/**
+ * A query built once per dialect and then only re-bound: for the few statements on the hottest
+ * paths (fetch a process by id), where building and compiling the query each time costs more
+ * than running it. `build` receives `param(i)`, a stand-in for the i-th parameter; every
+ * parameter must be one (constants go into the SQL), which is checked on first use.
+ */
+type Build<Row> = (kysely: Kysely<Database>, param: (index: number) => any, dialect: Dialect) => Compilable<Row>; // eslint-disable-line @typescript-eslint/no-explicit-any -- stand-ins fit any column
+
+export function preparedQuery<Row>(build: Build<Row>) {
+  const texts = new Map<string, string>();
+  const marker = (index: number) => `\u0001param${index}\u0001`;
+  return async (db: Db, params: readonly unknown[]): Promise<Row[]> => {
+    let text = texts.get(db.dialect.name);
+    if (text === undefined) {
+      const compiled = build(db.kysely, marker, db.dialect).compile();
+      if (compiled.parameters.length !== params.length || compiled.parameters.some((value, i) => value !== marker(i))) {
+        throw new Error('preparedQuery: parameters must all be stand-ins, in order');
+      }
+      text = compiled.sql;
+      texts.set(db.dialect.name, text);
+    }
+    return (await db.kysely.executeQuery<Row>(CompiledQuery.raw(text, [...params]))).rows;
+  };
+}
