@@ -94,7 +94,7 @@ const round2 = (value: number): number => Math.round(value * 100) / 100;
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU milliseconds a process has used so far, or null without /proc. */
-function processCpuMs(pid: number): number | null {
+export function processCpuMs(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.

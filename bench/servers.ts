@@ -25,31 +25,43 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How a child says it is ready: an HTTP path answering 200, or a line on its stderr (a worker has no HTTP). */
+type Readiness = { readonly path: string } | { readonly stderrIncludes: string };
+
+export interface ChildOptions {
+  /** Arguments for node itself, before the script (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+}
+
 /**
- * Starts `node <script> ...args` as a child on a free port and resolves once `readyPath`
- * answers 200. Its stderr is kept so a server that dies says why.
+ * Starts `node <script> ...args` as a child (on a free port) and resolves once it is ready. Its
+ * stderr is kept so a server that dies says why.
  */
-async function startChild(script: string, args: string[], env: Record<string, string>, readyPath: string): Promise<RunningServer> {
+async function startChild(script: string, args: string[], env: Record<string, string>, ready: Readiness, options: ChildOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let sawLine = false;
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
+    if ('stderrIncludes' in ready && stderr.includes(ready.stderrIncludes)) sawLine = true;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${stderr}`);
-    try {
-      if ((await fetch(url + readyPath)).status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
+    if ('path' in ready) {
+      try {
+        if ((await fetch(url + ready.path)).status === 200) break;
+      } catch {
+        // Not listening yet.
+      }
+    } else if (sawLine) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${script} was not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`);
@@ -67,13 +79,18 @@ async function startChild(script: string, args: string[], env: Record<string, st
 }
 
 /** The real server: `node src/main.ts serve` with the given database env, rate limit off. */
-export function startApiServer(env: Record<string, string>): Promise<RunningServer> {
-  return startChild('src/main.ts', ['serve'], { ...env, RATE_LIMIT_PER_KEY: '0', LOG_LEVEL: 'warn' }, '/readyz');
+export function startApiServer(env: Record<string, string>, args: readonly string[] = [], options: ChildOptions = {}): Promise<RunningServer> {
+  return startChild('src/main.ts', ['serve', ...args], { ...env, RATE_LIMIT_PER_KEY: '0', LOG_LEVEL: 'warn' }, { path: '/readyz' }, options);
+}
+
+/** `node src/main.ts worker`: background workers only, ready once it says it waits for work. */
+export function startWorker(env: Record<string, string>, options: ChildOptions = {}): Promise<RunningServer> {
+  return startChild('src/main.ts', ['worker'], { ...env, LOG_LEVEL: 'info' }, { stderrIncludes: 'worker started' }, options);
 }
 
 /** The baseline server (bench/lean-server.ts). */
 export function startLeanServer(env: Record<string, string>): Promise<RunningServer> {
-  return startChild('bench/lean-server.ts', [], env, '/bare');
+  return startChild('bench/lean-server.ts', [], env, { path: '/bare' });
 }
 
 /** A PostgreSQL schema of its own for one server, dropped afterwards. */

@@ -10,6 +10,7 @@ import type { TeamConfigFile } from './config-file.types.ts';
 import { labelOfRow, planConfigRows, type DesiredRow } from './team-config.plan.ts';
 import { applyUsers } from './team-config.apply-users.ts';
 import { ConfigApplyError } from './team-config.errors.ts';
+import { guardStoredValues } from './team-config.guard.ts';
 import { createRevisionsRepo } from '../revisions/index.ts';
 
 export interface ApplyOptions {
@@ -47,6 +48,7 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   const repo = createConfigObjectsRepo(tx);
   const state = await repo.loadState(teamId);
   const desired = planConfigRows(file, teamId, state);
+  await guardStoredValues(tx, teamId, state, desired, options.force);
 
   for (const table of WRITE_ORDER) {
     const stored = new Map(state[table].map((row) => [row.id, row as unknown as Record<string, unknown>]));

@@ -10,8 +10,8 @@ export class ConfigInvalidError extends AppError {
 
 /** A valid file that cannot be applied to what is stored (e.g. pruning an object still in use). */
 export class ConfigApplyError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFLICT', 409, message, options);
+  constructor(messages: string | readonly string[], options?: { cause?: unknown }) {
+    super('CONFLICT', 409, messages, options);
     this.name = 'ConfigApplyError';
   }
 }
