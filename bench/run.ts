@@ -7,16 +7,28 @@
  *   npm run bench -- --processes 50000 --seconds 5
  *   npm run bench -- --seed-over-http   seed through HTTP creates (slower) instead of in-process
  *   npm run bench -- --sqlite-analyze   ANALYZE the SQLite database after seeding (the server never does)
+ *   npm run bench -- --only bulk        only the bulk workloads (--only suite: only the request workloads)
+ *   npm run bench -- --skip bulk        everything but the bulk workloads
+ *   npm run bench -- --bulk-items 50000 items per bulk request (default as --processes: 100,000; 10,000 with --quick)
+ *   npm run bench -- --bulk-cpu-prof D  write a V8 CPU profile of every server and worker of the bulk runs into D
+ *
+ * The bulk part (bench/bulk.ts) starts a fresh server per configuration: SQLite `chakra serve`
+ * with WORKER_CONCURRENCY 1 and 2, PostgreSQL `serve --no-worker` with 1 and with 2 `chakra
+ * worker` processes. Each bulk-creates N processes, bulk-updates them, and inserts the same rows
+ * raw (multi-row INSERTs, one transaction) into the same database as the floor.
  *
  * SQLite always runs; PostgreSQL too when TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) answers. Prints a table per database and writes every
- * number to bench/results/latest.json (latest-quick.json for --quick). Exits 1 when a request
- * failed or a SQLite target was missed. Other work on the machine lowers req/s and widens
+ * number to bench/results/latest.json (latest-quick.json for --quick; the bulk figures under
+ * `bulk`; a part that did not run keeps its figures from the file's previous run). Exits 1 when a
+ * request or a bulk verification failed, or a SQLite target was missed. Other work on the machine lowers req/s and widens
  * latencies (the load average is printed); the CPU ms/req column moves much less.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { BULK_VARIANTS, runBulk, type BulkRun } from './bulk.ts';
+import { evaluateBulk, formatBulkMarkdown, formatBulkTable, type BulkEvaluation } from './bulk-report.ts';
 import { evaluate, formatTable } from './report.ts';
 import { postgresReachable } from './servers.ts';
 import { runSuite, type DialectName, type SuiteResult } from './suite.ts';
@@ -29,12 +41,16 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     'seed-over-http': { type: 'boolean', default: false },
     'sqlite-analyze': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    skip: { type: 'string' },
+    'bulk-items': { type: 'string' },
+    'bulk-cpu-prof': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze]');
+  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk] [--skip suite|bulk] [--bulk-items N] [--bulk-cpu-prof DIR]');
   process.exit(0);
 }
 
@@ -48,6 +64,18 @@ const positiveInt = (raw: string | undefined, fallback: number, name: string): n
 const quick = values.quick === true;
 const processes = positiveInt(values.processes, quick ? 10_000 : 100_000, 'processes');
 const seconds = positiveInt(values.seconds, quick ? 3 : 10, 'seconds');
+const bulkItems = positiveInt(values['bulk-items'], quick ? 10_000 : 100_000, 'bulk-items');
+const PARTS = ['suite', 'bulk'] as const;
+type Part = (typeof PARTS)[number];
+const partOption = (name: 'only' | 'skip'): Part | undefined => {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (!(PARTS as readonly string[]).includes(raw)) throw new Error(`--${name}: expected suite or bulk, got "${raw}"`);
+  return raw as Part;
+};
+const only = partOption('only');
+const skip = partOption('skip');
+const runs = (part: Part): boolean => (only === undefined || only === part) && skip !== part;
 const settings = { connections: 10, seconds, warmupSeconds: quick ? 1 : 3 };
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -75,25 +103,58 @@ const machine = {
 if (machine.loadAverageBefore[0] > machine.cpus / 2) {
   log(`warning: the machine is busy (load average ${machine.loadAverageBefore.join(' ')} on ${machine.cpus} CPUs); numbers will be low and noisy`);
 }
-log(`${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ${processes} processes, ${settings.connections} connections, ${seconds} s per workload after ${settings.warmupSeconds} s warm-up`);
+log(`${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ${processes} processes, ${settings.connections} connections, ${seconds} s per workload after ${settings.warmupSeconds} s warm-up; parts: ${PARTS.filter(runs).join(', ')}${runs('bulk') ? ` (bulk ${bulkItems} items)` : ''}`);
 
 const started = performance.now();
+const dialects = await dialectsToRun();
 const results: { result: SuiteResult; rows: ReturnType<typeof evaluate> }[] = [];
-for (const dialect of await dialectsToRun()) {
-  const result = await runSuite(dialect, { processes, settings, postgresUrl, seedOverHttp: values['seed-over-http'] === true, sqliteAnalyze: values['sqlite-analyze'] === true, log });
-  results.push({ result, rows: evaluate(result) });
+if (runs('suite')) {
+  for (const dialect of dialects) {
+    const result = await runSuite(dialect, { processes, settings, postgresUrl, seedOverHttp: values['seed-over-http'] === true, sqliteAnalyze: values['sqlite-analyze'] === true, log });
+    results.push({ result, rows: evaluate(result) });
+  }
+}
+const suiteSeconds = Math.round((performance.now() - started) / 1000);
+const bulkStarted = performance.now();
+const bulkLoadBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
+const bulkRuns: { run: BulkRun; evaluation: BulkEvaluation }[] = [];
+if (runs('bulk')) {
+  const cpuProfDir = values['bulk-cpu-prof'];
+  if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+  for (const variant of BULK_VARIANTS.filter((v) => dialects.includes(v.dialect))) {
+    const run = await runBulk(variant, { items: bulkItems, postgresUrl, log, cpuProfDir });
+    bulkRuns.push({ run, evaluation: evaluateBulk(run) });
+  }
 }
 const totalSeconds = Math.round((performance.now() - started) / 1000);
 machine.loadAverageAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 
 console.log('');
 for (const { result, rows } of results) console.log(formatTable(result, rows) + '\n');
+for (const { run, evaluation } of bulkRuns) console.log(formatBulkTable(run, evaluation) + '\n');
+if (bulkRuns.length > 0) {
+  console.log('Bulk, for the README (finish = accept answer to the job\'s SUCCESS; entries/s = items ÷ finish; raw = multi-row INSERT of the same rows, primary key only):');
+  console.log(formatBulkMarkdown(bulkRuns) + '\n');
+}
 console.log(`Load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')} (${machine.cpus} CPUs).`);
 console.log(`Total ${totalSeconds} s. Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.`);
 console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
 
 const file = new URL(`./results/${quick ? 'latest-quick' : 'latest'}.json`, import.meta.url);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-fs.writeFileSync(file, JSON.stringify({ machine, settings: { ...settings, processes, quick }, totalSeconds, results: results.map(({ result, rows }) => ({ ...result, rows })) }, null, 2) + '\n');
+// A part that did not run keeps the figures of the run that last measured it.
+const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+const suitePart = runs('suite')
+  ? { machine, settings: { ...settings, processes, quick }, totalSeconds: suiteSeconds, results: results.map(({ result, rows }) => ({ ...result, rows })) }
+  : { machine: previous.machine, settings: previous.settings, totalSeconds: previous.totalSeconds, results: previous.results };
+const bulkPart = runs('bulk')
+  ? {
+    date: new Date().toISOString(), items: bulkItems, loadAverageBefore: bulkLoadBefore, loadAverageAfter: machine.loadAverageAfter,
+    totalSeconds: Math.round((performance.now() - bulkStarted) / 1000), runs: bulkRuns.map(({ run, evaluation }) => ({ ...run, evaluation })),
+  }
+  : previous.bulk;
+fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart }, null, 2) + '\n');
 console.log(`Wrote ${file.pathname.replace(process.cwd() + '/', '')}`);
-process.exitCode = results.some(({ result, rows }) => rows.some((r) => r.failures > 0 || (result.dialect === 'sqlite' && r.pass === false))) ? 1 : 0;
+const suiteFailed = results.some(({ result, rows }) => rows.some((r) => r.failures > 0 || (result.dialect === 'sqlite' && r.pass === false)));
+const bulkFailed = bulkRuns.some(({ evaluation }) => evaluation.failed);
+process.exitCode = suiteFailed || bulkFailed ? 1 : 0;

@@ -85,7 +85,7 @@ async function countMatches(url: string, token: string, body: Record<string, unk
 }
 
 /** Where each server keeps its data: a fresh directory, plus fresh schemas on PostgreSQL. */
-interface Storage {
+export interface Storage {
   readonly dataDir: string;
   readonly apiTarget: DatabaseTarget;
   readonly apiEnv: Record<string, string>;
@@ -94,7 +94,7 @@ interface Storage {
   cleanup(): Promise<void>;
 }
 
-async function prepareStorage(dialect: DialectName, postgresUrl: string): Promise<Storage> {
+export async function prepareStorage(dialect: DialectName, postgresUrl: string): Promise<Storage> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `chakra-bench-${dialect}-`));
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (dialect === 'sqlite') {

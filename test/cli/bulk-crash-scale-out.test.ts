@@ -20,6 +20,19 @@ const finishLines = (worker: Worker, jobId: string) =>
   worker.cli.logs().filter((l) => l.msg === 'bulk partition finished' && l.backgroundJob === jobId) as unknown as FinishLine[];
 
 /**
+ * The job turns SUCCESS in the last partition's final commit, a moment before that worker's log
+ * line reaches us through its stderr pipe: wait for the lines of all `partitions`.
+ */
+async function allFinishLines(workers: readonly Worker[], jobId: string, partitions: number): Promise<FinishLine[][]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const lines = workers.map((w) => finishLines(w, jobId));
+    if (new Set(lines.flat().map((l) => l.partition)).size >= partitions || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * OPERATIONS.md scale-out: `chakra serve --no-worker` plus `chakra worker` processes against one
  * PostgreSQL share bulk work (SKIP LOCKED claims), and a killed worker's partitions are taken
  * over once its lease expires. Only PostgreSQL runs several workers on one database.
@@ -52,7 +65,7 @@ describe('scale-out: one API server and two workers on one PostgreSQL (OPERATION
     const jobId = await bulk.bulkCreate(newLeads(FIRST_COUNT, 'Scale'));
     await bulk.waitFor(jobId, (v) => v.job.completionStatus === 'SUCCESS', 180_000, 250);
 
-    const lines = workers.map((w) => finishLines(w, jobId));
+    const lines = await allFinishLines(workers, jobId, 10);
     lines.forEach((own, i) => assert.ok(own.length > 0, `worker ${i + 1} finished no partition:\n${workers[i].cli.stderr().slice(-2000)}`));
     lines.forEach((own, i) => assert.ok(own.every((l) => l.workerId === workers[i].id)));
     const finished = new Set(lines.flat().map((l) => l.partition));
@@ -83,7 +96,7 @@ describe('scale-out: one API server and two workers on one PostgreSQL (OPERATION
     assert.equal((await bulk.job(jobId)).job.completionStatus, 'IN_PROGRESS');
 
     await bulk.waitFor(jobId, (v) => v.job.completionStatus === 'SUCCESS', 180_000, 250);
-    const survivorFinished = new Set(finishLines(survivor, jobId).map((l) => l.partition));
+    const survivorFinished = new Set((await allFinishLines([survivor], jobId, 5 - victimFinished.size))[0].map((l) => l.partition));
     for (const partition of orphaned) assert.ok(survivorFinished.has(partition), `partition ${partition} of the killed worker was not finished by the other`);
     assert.deepEqual([...new Set([...victimFinished, ...survivorFinished])].sort((a, b) => a - b), [0, 1, 2, 3, 4]);
 

@@ -142,16 +142,14 @@ export function createBulkProcessor(deps: ProcessorDeps) {
   }
 
   /** The last partition to finish marks the job SUCCESS (every entry reached a final status). */
-  async function finalize(payload: PartitionPayload): Promise<void> {
-    const finished = await db.transaction(async (tx) => {
+  async function finalize(payload: PartitionPayload): Promise<boolean> {
+    return db.transaction(async (tx) => {
       const repo = createBackgroundJobsRepo(tx);
       const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
       if (!job || FINISHED.includes(job.completion_status) || job.count_not_started > 0 || job.count_in_progress > 0) return false;
       const now = clock();
       return repo.updateJob(job.id, { completion_status: 'SUCCESS', completed_at: now, updated_at: now, status_message: statusMessage(job), started_at: job.started_at || now }, ['NOT_STARTED', 'IN_PROGRESS']);
     });
-    // A bulk import can change a procedure's size many times over: refresh the planner's view.
-    if (finished) await db.dialect.refreshStatistics(db.kysely).catch((error: unknown) => logger.warn({ err: error }, 'refreshing statistics failed'));
   }
 
   return {
@@ -171,8 +169,11 @@ export function createBulkProcessor(deps: ProcessorDeps) {
         // event loop read sockets or signals until the whole partition was done.
         await yieldToEventLoop();
       }
-      await finalize(payload);
+      const jobFinished = await finalize(payload);
       logger.info({ ...log, entries: settled }, 'bulk partition finished');
+      // A bulk import can change a procedure's size many times over: refresh the planner's view.
+      // Housekeeping, not part of the job: it may wait behind a running autovacuum.
+      if (jobFinished) void db.dialect.refreshStatistics(db.kysely).catch((error: unknown) => logger.warn({ err: error }, 'refreshing statistics failed'));
       return 'done';
     },
 
