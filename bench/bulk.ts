@@ -134,6 +134,8 @@ async function withChakra<T>(variant: BulkVariant, env: Record<string, string>, 
     running.push(api);
     for (let i = 0; variant.separateWorkers && i < variant.workers; i++) running.push(await startWorker(workerEnv, child));
     return await work(api, running.map((r) => r.pid));
+  } catch (error: unknown) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${running.map((r) => r.describe()).join('\n')}`, { cause: error });
   } finally {
     for (const r of running.reverse()) await r.stop();
   }

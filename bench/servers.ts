@@ -10,6 +10,8 @@ const READY_TIMEOUT_MS = 60_000;
 export interface RunningServer {
   readonly url: string;
   readonly pid: number;
+  /** The end of its stderr, and how it exited if it did: to say why a server went away. */
+  describe(): string;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ async function startChild(script: string, args: string[], env: Record<string, st
   return {
     url,
     pid: child.pid ?? -1,
+    describe: () => `${script} ${args.join(' ')} (pid ${child.pid}${child.exitCode === null && child.signalCode === null ? ', running' : `, exited ${child.exitCode ?? child.signalCode}`}): ${stderr.slice(-2000)}`,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
