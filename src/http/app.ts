@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
 import { randomUUID } from 'node:crypto';
@@ -54,13 +54,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // A POST/PUT/PATCH sent with no body at all (no content type) means "no fields", like `{}`:
   // bodies whose fields are all optional then work, and required fields still get named.
-  app.addHook('preValidation', async (request) => {
-    if ((request.body === null || request.body === undefined) && request.headers['content-type'] === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) {
-      request.body = {};
-    }
+  // (Attached only to routes that take a body: a hook costs every request it runs on.)
+  const emptyBodyIsNoFields = async (request: FastifyRequest) => {
+    if ((request.body === null || request.body === undefined) && request.headers['content-type'] === undefined) request.body = {};
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(m))) return;
+    const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
+    route.preValidation = [emptyBodyIsNoFields, ...existing];
   });
   // One log line per request; never headers (tokens) and never the query string (signatures).
+  const logsRequests = (options.logger as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info');
   app.addHook('onResponse', async (request, reply) => {
+    if (!logsRequests) return;
     request.log.info(
       {
         method: request.method,

@@ -12,13 +12,6 @@ export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data
 
 export type ProcessInsert = ProcessRow;
 
-/** A process whose JSON documents are still text (for passing through to a response). */
-export type ProcessJsonRow = Omit<ProcessRow, 'data' | 'derived_data'> & { data: string; derived_data: string };
-
-const ROOT_COLUMNS = [
-  'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
-  'next_action_at', 'completed_at', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
-] as const;
 
 export interface ListQuery {
   readonly teamId: string;
@@ -38,12 +31,23 @@ export interface LockOptions {
 
 const toJson = (value: unknown): string => JSON.stringify(value ?? {});
 
+/** A process whose JSON documents are still text (for passing through to a response). */
+export type ProcessJsonRow = Omit<ProcessRow, 'data' | 'derived_data'> & { data: string; derived_data: string };
+
+const ROOT_COLUMNS = [
+  'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
+  'next_action_at', 'completed_at', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
+] as const;
+
 /** Fetch by id is the hottest read; its statement is built once (see db/prepared.ts). */
 const liveById = (k: Kysely<Database>, p: (i: number) => string, lock: RawBuilder<unknown> | null) =>
   k.selectFrom('processes').selectAll()
     .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`)
     .$if(lock !== null, (q) => q.modifyEnd(lock!));
 const selectLive = preparedQuery((k, p) => liveById(k, p, null));
+const selectLiveJson = preparedQuery((k, p, dialect) =>
+  k.selectFrom('processes').select(ROOT_COLUMNS).select([dialect.jsonText('data').as('data'), dialect.jsonText('derived_data').as('derived_data')])
+    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
 const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
 
 export function createProcessesRepo(db: Db) {
@@ -91,6 +95,12 @@ export function createProcessesRepo(db: Db) {
     async findLive(teamId: string, procedureId: string, id: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
       const [row] = await (options.forUpdate ? selectLiveForUpdate : selectLive)(db, [teamId, procedureId, id]);
       return row ? read(row) : undefined;
+    },
+
+    /** As findLive, with the JSON documents as text (Fetch Process passes them through). */
+    async findLiveJson(teamId: string, procedureId: string, id: string): Promise<ProcessJsonRow | undefined> {
+      const [row] = await selectLiveJson(db, [teamId, procedureId, id]);
+      return row as ProcessJsonRow | undefined;
     },
 
     /** A process of the procedure by id, deleted or not (its history outlives it). */

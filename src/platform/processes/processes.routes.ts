@@ -22,7 +22,10 @@ export function processesRoutes(service: ProcessesService) {
     const pkLocator = (p: { primaryKeyShortId: string; primaryKeyValue: string }) => ({ ...byPk, pkShortId: p.primaryKeyShortId, pkValue: p.primaryKeyValue });
 
     app.get(`${base}/:processId`, { schema: { tags, summary: 'Fetch Process By Id', params: ProcessParams, response: ok(ProcessWire) } },
-      async (request) => envelope(await service.fetch(principalOf(request), request.params.procedureShortId, { id: request.params.processId })));
+      async (request, reply) => {
+        const process = await service.fetch(principalOf(request), request.params.procedureShortId, request.params.processId);
+        return reply.type('application/json; charset=utf-8').send(`{"_data":${process},"_meta":{}}` as never);
+      });
 
     app.post(`${base}/list`, { schema: { tags, summary: 'List Processes', params: ProcedureParams, body: Type.Optional(ListProcessesBody), response: ok(Type.Array(ProcessWire), PageMeta) } },
       async (request, reply) => {

@@ -98,9 +98,13 @@ export function createProcessesService(deps: ProcessesDeps) {
       return { team, procedure, process: await locate(tx, principal, procedure, locator) };
     },
 
-    async fetch(principal: Principal, procedureRef: string, locator: ProcessLocator): Promise<ProcessWire> {
+    /** Fetch Process By Id, as JSON text: the stored documents pass through unparsed. */
+    async fetch(principal: Principal, procedureRef: string, processId: string): Promise<string> {
       const { procedure } = await scopeFor(principal, procedureRef);
-      return toProcessWire(await locate(db, principal, procedure, locator));
+      if (!isUuid(processId)) throw errors.invalidProcessId();
+      const row = await createProcessesRepo(db).findLiveJson(principal.teamId, procedure.id, processId.toLowerCase());
+      if (!row || !isVisible(row, await visibleUserIds(db, principal))) throw errors.processNotFound();
+      return toProcessJson(row);
     },
 
     async list(principal: Principal, procedureRef: string, request: ListRequest) {
