@@ -62,11 +62,15 @@ export function createBackgroundJobsRepo(db: Db) {
       return (await query.orderBy('idx').limit(limit).offset(skip).execute()).map(readEntry);
     },
 
-    /** The next NOT_STARTED entries of one partition, in request order, locked for this batch. */
-    async nextBatch(jobId: string, partition: number, size: number): Promise<EntryRow[]> {
+    /**
+     * The next NOT_STARTED entries of one partition after index `afterIdx`, in request order,
+     * locked for this batch. The cursor keeps each batch from re-reading the entries already
+     * settled, and lets the index leave out the status (which every batch changes).
+     */
+    async nextBatch(jobId: string, partition: number, afterIdx: number, size: number): Promise<EntryRow[]> {
       const { rows } = await sql<Selectable<BackgroundJobEntriesTable>>`
         select * from background_job_entries
-        where background_job_id = ${jobId} and partition = ${partition} and completion_status = 'NOT_STARTED'
+        where background_job_id = ${jobId} and partition = ${partition} and idx > ${afterIdx} and completion_status = 'NOT_STARTED'
         order by idx limit ${size} ${db.dialect.forUpdate}`.execute(q);
       return rows.map(readEntry);
     },

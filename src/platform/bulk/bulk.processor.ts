@@ -24,6 +24,11 @@ export interface ProcessorDeps extends WriterDeps {
 
 /** Entries applied per transaction: large enough to amortise commits, small enough to keep locks short. */
 const BATCH_SIZE = 500;
+
+/** Where a run of a partition has got to (entries up to this index are settled). */
+interface Cursor {
+  after: number;
+}
 const FINISHED = ['SUCCESS', 'CANCELLED', 'ERROR'];
 
 const invalid = (entry: EntryRow, message: string): EntryResult => ({
@@ -85,8 +90,11 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     await repo.adjustCounters(jobId, deltas, now);
   }
 
-  /** One batch in one transaction; returns how many entries it settled (0: partition done). */
-  async function runBatch(payload: PartitionPayload, ctx: JobContext, oneAtATime: boolean): Promise<number> {
+  /**
+   * One batch in one transaction; returns how many entries it settled (0: partition done).
+   * `cursor.after` is the last index settled by this run, moved only once its batch committed.
+   */
+  async function runBatch(payload: PartitionPayload, ctx: JobContext, oneAtATime: boolean, cursor: Cursor): Promise<number> {
     // Loaded before the transaction: a cold cache reads through the root handle, which on
     // SQLite's single connection would wait forever for this very transaction to end.
     const team = await deps.models.get(payload.teamId);
@@ -95,7 +103,7 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       const repo = createBackgroundJobsRepo(tx);
       const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
       if (!job || FINISHED.includes(job.completion_status)) return 0;
-      const entries = await repo.nextBatch(job.id, payload.partition, oneAtATime ? 1 : BATCH_SIZE);
+      const entries = await repo.nextBatch(job.id, payload.partition, cursor.after, oneAtATime ? 1 : BATCH_SIZE);
       if (entries.length === 0) return 0;
       if (job.completion_status === 'NOT_STARTED') {
         await repo.updateJob(job.id, { completion_status: 'IN_PROGRESS', started_at: clock(), updated_at: clock() }, ['NOT_STARTED']);
@@ -107,37 +115,43 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       if (job.api_type === 'process:ext-create' && !oneAtATime) results.push(...(await createProcessesBatch(deps, scope, entries)));
       else for (const entry of entries) results.push(await applyEntry(scope, entry, job.api_type));
       await saveBatch(tx, job.id, results);
-      return entries.length;
-    });
+      return entries;
+    }).then((entries) => settle(cursor, entries));
+  }
+
+  function settle(cursor: Cursor, entries: readonly EntryRow[] | 0): number {
+    if (entries === 0) return 0;
+    cursor.after = entries[entries.length - 1].idx;
+    return entries.length;
   }
 
   /**
    * An unexpected failure (not a rule the entry broke) rolls the whole batch back; the batch is
    * then retried entry by entry, so one bad entry cannot hold the others back forever.
    */
-  async function runBatchSafely(payload: PartitionPayload, ctx: JobContext): Promise<number> {
+  async function runBatchSafely(payload: PartitionPayload, ctx: JobContext, cursor: Cursor): Promise<number> {
     try {
-      return await runBatch(payload, ctx, false);
+      return await runBatch(payload, ctx, false, cursor);
     } catch (error: unknown) {
       if (error instanceof LeaseLostError) throw error;
       logger.warn({ err: error, backgroundJob: payload.backgroundJobId }, 'bulk batch failed; retrying its entries one at a time');
-      return isolateFailingEntry(payload, ctx);
+      return isolateFailingEntry(payload, ctx, cursor);
     }
   }
 
-  async function isolateFailingEntry(payload: PartitionPayload, ctx: JobContext): Promise<number> {
+  async function isolateFailingEntry(payload: PartitionPayload, ctx: JobContext, cursor: Cursor): Promise<number> {
     try {
-      return await runBatch(payload, ctx, true);
+      return await runBatch(payload, ctx, true, cursor);
     } catch (error: unknown) {
       if (error instanceof LeaseLostError) throw error;
       logger.error({ err: error, backgroundJob: payload.backgroundJobId }, 'bulk entry could not be applied');
       return db.transaction(async (tx) => {
         const repo = createBackgroundJobsRepo(tx);
-        const [entry] = await repo.nextBatch(payload.backgroundJobId, payload.partition, 1);
-        if (!entry) return 0;
-        await saveBatch(tx, payload.backgroundJobId, [failed(entry, 'could not be applied because of an internal error; see the server log')]);
-        return 1;
-      });
+        const entries = await repo.nextBatch(payload.backgroundJobId, payload.partition, cursor.after, 1);
+        if (entries.length === 0) return 0 as const;
+        await saveBatch(tx, payload.backgroundJobId, [failed(entries[0], 'could not be applied because of an internal error; see the server log')]);
+        return entries;
+      }).then((entries) => settle(cursor, entries));
     }
   }
 
@@ -156,13 +170,14 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     async handle(raw: unknown, ctx: JobContext): Promise<JobOutcome> {
       const payload = raw as PartitionPayload;
       let settled = 0;
+      const cursor: Cursor = { after: -1 };
       const log = { backgroundJob: payload.backgroundJobId, partition: payload.partition, workerId: ctx.workerId };
       for (;;) {
         if (ctx.signal.aborted) {
           logger.info({ ...log, entries: settled }, 'bulk partition released (worker stopping)');
           return 'yield';
         }
-        const n = await runBatchSafely(payload, ctx);
+        const n = await runBatchSafely(payload, ctx, cursor);
         if (n === 0) break;
         settled += n;
         // node:sqlite answers synchronously, so without this the loop would never let the
