@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { leadGenerator } from './data.ts';
 import { listTotal, submit, successfulProcessIds, waitForJob, type Accepted, type EntryCounts, type Finished } from './bulk-http.ts';
 import { processCpuMs } from './measure.ts';
-import { rawInsertFloors, snapshotProcesses, type RawInsertResult } from './raw-insert.ts';
+import { rawInsertFloors, snapshotProcesses, type RawFloors } from './raw-insert.ts';
 import { prepareTeam, PROCEDURE } from './seed.ts';
 import { startApiServer, startWorker, type ChildOptions, type RunningServer } from './servers.ts';
 import { prepareStorage, type DialectName } from './suite.ts';
@@ -62,7 +64,7 @@ export interface BulkRun {
   readonly update: BulkPhase;
   /** Reading the created processes' ids back through the entries endpoint (untimed setup of the update). */
   readonly idsSetupSeconds: number;
-  readonly raw: { readonly pkOnly: RawInsertResult; readonly withIndexes: RawInsertResult };
+  readonly raw: RawFloors;
 }
 
 export interface BulkOptions {
@@ -100,14 +102,39 @@ const cpuSecondsOf = (pids: readonly number[]): number | null => {
 };
 const delta = (after: number | null, before: number | null): number | null => (after === null || before === null ? null : round2(after - before));
 
-async function runPhase(api: RunningServer, pids: readonly number[], token: string, method: 'POST' | 'PATCH', path: string, body: unknown, items: number, log: (line: string) => void): Promise<{ phase: BulkPhase; finished: Finished }> {
-  const text = JSON.stringify(body);
+/** Now on CLOCK_MONOTONIC in µs: the clock V8 CPU profiles time their samples with. */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * With --bulk-cpu-prof, where each phase lies on the profiles' clock and which processes ran it,
+ * so a profile can be cut into accept and finish (see bench/profile.ts).
+ */
+function recordWindow(options: BulkOptions, label: string, pids: readonly number[], startUs: number, endUs: number): void {
+  if (options.cpuProfDir) fs.appendFileSync(path.join(options.cpuProfDir, 'windows.jsonl'), JSON.stringify({ label, pids, startUs, endUs }) + '\n');
+}
+
+interface PhaseRequest {
+  readonly name: string;
+  readonly method: 'POST' | 'PATCH';
+  readonly path: string;
+  readonly body: unknown;
+  readonly items: number;
+}
+
+async function runPhase(api: RunningServer, pids: readonly number[], token: string, request: PhaseRequest, options: BulkOptions): Promise<{ phase: BulkPhase; finished: Finished }> {
+  const { items } = request;
+  const { log } = options;
+  const text = JSON.stringify(request.body);
   const cpu0 = cpuSecondsOf(pids);
-  const accepted: Accepted = await submit(api.url, token, method, path, text);
+  const us0 = monotonicUs();
+  const accepted: Accepted = await submit(api.url, token, request.method, request.path, text);
+  const us1 = monotonicUs();
   const cpu1 = cpuSecondsOf(pids);
   log(`  accepted in ${accepted.seconds.toFixed(2)} s (${(text.length / 2 ** 20).toFixed(1)} MiB); waiting for job ${accepted.job.id}`);
   const finished = await waitForJob(api.url, token, accepted, log);
   const cpu2 = cpuSecondsOf(pids);
+  recordWindow(options, `${request.name} accept`, pids, us0, us1);
+  recordWindow(options, `${request.name} finish`, pids, us1, monotonicUs());
   const finishSeconds = Math.max(0.001, (finished.job.completedAt - accepted.atEpoch) / 1000);
   const counts = finished.counts;
   const problems: string[] = [];
@@ -153,7 +180,7 @@ export async function runBulk(variant: BulkVariant, options: BulkOptions): Promi
     const measured = await withChakra(variant, storage.apiEnv, options, async (api, pids) => {
       const before = await listTotal(api.url, token);
       log(`${name}: bulk-create ${items} processes…`);
-      const created = await runPhase(api, pids, token, 'POST', `${ROUTE}/bulk-create`, bulkCreateItems(items), items, log);
+      const created = await runPhase(api, pids, token, { name: `${name} bulk-create`, method: 'POST', path: `${ROUTE}/bulk-create`, body: bulkCreateItems(items), items }, options);
       const grown = (await listTotal(api.url, token)) - before;
       if (grown !== items) created.phase.problems.push(`the list total grew by ${grown}, expected ${items}`);
       log(`${name}: created in ${created.phase.finishSeconds} s after accept (${created.phase.entriesPerSecond}/s); reading the rows and ids back…`);
@@ -164,7 +191,7 @@ export async function runBulk(variant: BulkVariant, options: BulkOptions): Promi
       if (new Set(ids).size !== items || ids.includes('')) created.phase.problems.push(`the entries gave ${new Set(ids).size} distinct process ids, expected ${items}`);
       log(`${name}: bulk-update ${items} processes (ids read in ${idsSetupSeconds} s)…`);
       const updateItems = ids.map((id, i) => ({ id, data: { score: UPDATED_SCORE_BASE + (i % 100) } }));
-      const updated = await runPhase(api, pids, token, 'PATCH', ROUTE, { processes: updateItems }, items, log);
+      const updated = await runPhase(api, pids, token, { name: `${name} bulk-update`, method: 'PATCH', path: ROUTE, body: { processes: updateItems }, items }, options);
       const changed = await listTotal(api.url, token, { score: { '>=': UPDATED_SCORE_BASE } });
       if (changed !== items) updated.phase.problems.push(`${changed} processes carry an updated score, expected ${items}`);
       log(`${name}: updated in ${updated.phase.finishSeconds} s after accept (${updated.phase.entriesPerSecond}/s)`);
@@ -172,7 +199,8 @@ export async function runBulk(variant: BulkVariant, options: BulkOptions): Promi
     });
     log(`${name}: raw multi-row INSERT of the same ${measured.snapshot.rows.length} rows…`);
     const raw = await rawInsertFloors(storage.leanTarget, measured.snapshot);
-    log(`${name}: raw ${raw.pkOnly.rowsPerSecond} rows/s (primary key only), ${raw.withIndexes.rowsPerSecond} rows/s (with the ${raw.withIndexes.secondaryIndexes} secondary indexes)`);
+    log(`${name}: raw ${raw.pkOnly.rowsPerSecond} rows/s (primary key only), ${raw.withIndexes.rowsPerSecond} rows/s (with the ${raw.withIndexes.secondaryIndexes} secondary indexes), ` +
+      `${raw.withIndexesBatched.rowsPerSecond} rows/s (with them, committing every ${raw.withIndexesBatched.rowsPerTransaction} rows)`);
     return {
       dialect: variant.dialect, variant: describeVariant(variant), workers: variant.workers, targeted: variant.targeted, items,
       create: measured.create, update: measured.update, idsSetupSeconds: measured.idsSetupSeconds, raw,

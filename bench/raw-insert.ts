@@ -4,12 +4,14 @@ import { openDatabase, type DatabaseTarget, type Db } from '../src/db/database.t
 
 /**
  * The floor of a bulk create: the very rows the server wrote to `processes`, inserted again with
- * nothing but multi-row INSERTs in one transaction, through the same Db handle, driver and
+ * nothing but multi-row INSERTs, through the same Db handle, driver and
  * settings (SQLite: WAL, synchronous=FULL; PostgreSQL: the same pool). No validation, keys,
  * derived attributes, history or job bookkeeping, and no foreign keys (the parents live in
- * the server's database). Measured twice: with the primary key only (the floor the target is
- * set against) and with the processes table's own secondary indexes copied over, to show how
- * much of the gap index maintenance alone explains.
+ * the server's database). Measured three ways: with the primary key only, in one transaction (the
+ * floor the target is set against); with the processes table's own secondary indexes copied
+ * over, in one transaction; and with those indexes committing every JOB_BATCH rows as the bulk
+ * job does. The last two show how much of the gap index maintenance and per-batch commits alone
+ * explain.
  */
 
 /** The processes table's columns (src/db/migrations/0003_processes.ts), in order. */
@@ -21,9 +23,12 @@ const JSON_COLUMNS: ReadonlySet<string> = new Set(['data', 'derived_data']);
 
 /** Rows per INSERT statement: 500 × 19 parameters stays under both databases' limits. */
 export const RAW_ROWS_PER_STATEMENT = 500;
+/** Entries the bulk job applies per transaction (BATCH_SIZE of src/platform/bulk/bulk.processor.ts). */
+export const JOB_BATCH = 500;
 
 const PK_ONLY_TABLE = 'raw_processes';
 const INDEXED_TABLE = 'raw_processes_indexed';
+const BATCHED_TABLE = 'raw_processes_batched';
 
 /** The server's processes rows (JSON columns as their JSON text) and its index definitions. */
 export interface ProcessRowsSnapshot {
@@ -35,6 +40,7 @@ export interface RawInsertResult {
   readonly table: string;
   readonly rows: number;
   readonly secondaryIndexes: number;
+  readonly rowsPerTransaction: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
 }
@@ -69,10 +75,12 @@ export async function snapshotProcesses(target: DatabaseTarget): Promise<Process
   }
 }
 
-/** The same index on another table: only the table after ON changes (names are per database or schema). */
-function onTable(indexSql: string, table: string): string {
-  const rewritten = indexSql.replace(/\bon\s+(?:"?\w+"?\.)?"?processes"?(?=[\s(])/i, `on ${table}`);
-  if (rewritten === indexSql) throw new Error(`cannot retarget index: ${indexSql}`);
+/** The same index on another table, its name prefixed (two raw tables carry the same indexes). */
+function onTable(indexSql: string, table: string, prefix: string): string {
+  const rewritten = indexSql
+    .replace(/\bon\s+(?:"?\w+"?\.)?"?processes"?(?=[\s(])/i, `on ${table}`)
+    .replace(/(\bindex\s+)"?(\w+)"?/i, `$1${prefix}$2`);
+  if (!rewritten.includes(`on ${table}`) || !rewritten.includes(prefix)) throw new Error(`cannot retarget index: ${indexSql}`);
   return rewritten;
 }
 
@@ -85,32 +93,47 @@ async function createRawTable(db: Db, table: string): Promise<void> {
     is_deleted integer not null default 0, deleted_at bigint, created_at bigint not null, updated_at bigint not null)`).execute(db.kysely);
 }
 
-/** Inserts every row, RAW_ROWS_PER_STATEMENT per statement, in one transaction; only that is timed. */
-async function timedInsert(db: Db, table: string, rows: readonly unknown[][], secondaryIndexes: number): Promise<RawInsertResult> {
+/** Inserts every row, RAW_ROWS_PER_STATEMENT per statement, `perTransaction` rows per transaction; only that is timed. */
+async function timedInsert(db: Db, table: string, rows: readonly unknown[][], secondaryIndexes: number, perTransaction: number): Promise<RawInsertResult> {
   const columns = sql.join(COLUMNS.map((c) => sql.id(c)));
+  const statementSize = Math.min(RAW_ROWS_PER_STATEMENT, perTransaction);
   const started = performance.now();
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += RAW_ROWS_PER_STATEMENT) {
-      const tuples = rows.slice(i, i + RAW_ROWS_PER_STATEMENT).map((row) => sql`(${sql.join(row)})`);
-      await sql`insert into ${sql.id(table)} (${columns}) values ${sql.join(tuples)}`.execute(tx.kysely);
-    }
-  });
+  for (let from = 0; from < rows.length; from += perTransaction) {
+    const to = Math.min(rows.length, from + perTransaction);
+    await db.transaction(async (tx) => {
+      for (let i = from; i < to; i += statementSize) {
+        const tuples = rows.slice(i, Math.min(to, i + statementSize)).map((row) => sql`(${sql.join(row)})`);
+        await sql`insert into ${sql.id(table)} (${columns}) values ${sql.join(tuples)}`.execute(tx.kysely);
+      }
+    });
+  }
   const seconds = (performance.now() - started) / 1000;
   const { rows: counted } = await sql<{ n: number | string }>`select count(*) as n from ${sql.id(table)}`.execute(db.kysely);
   if (Number(counted[0].n) !== rows.length) throw new Error(`raw insert: ${table} holds ${counted[0].n} rows, expected ${rows.length}`);
-  return { table, rows: rows.length, secondaryIndexes, seconds: round3(seconds), rowsPerSecond: Math.round(rows.length / seconds) };
+  return { table, rows: rows.length, secondaryIndexes, rowsPerTransaction: Math.min(perTransaction, rows.length), seconds: round3(seconds), rowsPerSecond: Math.round(rows.length / seconds) };
 }
 
-/** Both floors, into fresh tables of `target` (a fresh SQLite file or a fresh PostgreSQL schema). */
-export async function rawInsertFloors(target: DatabaseTarget, snapshot: ProcessRowsSnapshot): Promise<{ pkOnly: RawInsertResult; withIndexes: RawInsertResult }> {
+export interface RawFloors {
+  readonly pkOnly: RawInsertResult;
+  readonly withIndexes: RawInsertResult;
+  readonly withIndexesBatched: RawInsertResult;
+}
+
+/** The three floors, into fresh tables of `target` (a fresh SQLite file or a fresh PostgreSQL schema). */
+export async function rawInsertFloors(target: DatabaseTarget, snapshot: ProcessRowsSnapshot): Promise<RawFloors> {
   const db = openDatabase(target);
+  const indexed = async (table: string, prefix: string) => {
+    await createRawTable(db, table);
+    for (const index of snapshot.indexSql) await sql.raw(onTable(index, table, prefix)).execute(db.kysely);
+  };
   try {
     await createRawTable(db, PK_ONLY_TABLE);
-    const pkOnly = await timedInsert(db, PK_ONLY_TABLE, snapshot.rows, 0);
-    await createRawTable(db, INDEXED_TABLE);
-    for (const index of snapshot.indexSql) await sql.raw(onTable(index, INDEXED_TABLE)).execute(db.kysely);
-    const withIndexes = await timedInsert(db, INDEXED_TABLE, snapshot.rows, snapshot.indexSql.length);
-    return { pkOnly, withIndexes };
+    const pkOnly = await timedInsert(db, PK_ONLY_TABLE, snapshot.rows, 0, snapshot.rows.length);
+    await indexed(INDEXED_TABLE, 'ri_');
+    const withIndexes = await timedInsert(db, INDEXED_TABLE, snapshot.rows, snapshot.indexSql.length, snapshot.rows.length);
+    await indexed(BATCHED_TABLE, 'rb_');
+    const withIndexesBatched = await timedInsert(db, BATCHED_TABLE, snapshot.rows, snapshot.indexSql.length, JOB_BATCH);
+    return { pkOnly, withIndexes, withIndexesBatched };
   } finally {
     await db.close();
   }

@@ -9,20 +9,23 @@
  *   npm run bench -- --sqlite-analyze   ANALYZE the SQLite database after seeding (the server never does)
  *   npm run bench -- --only bulk        only the bulk workloads (--only suite: only the request workloads)
  *   npm run bench -- --skip bulk        everything but the bulk workloads
- *   npm run bench -- --bulk-items 50000 items per bulk request (default as --processes: 100,000; 10,000 with --quick)
+ *   npm run bench -- --bulk-items 50000 items per bulk request (default 100,000; 10,000 with --quick)
  *   npm run bench -- --bulk-cpu-prof D  write a V8 CPU profile of every server and worker of the bulk runs into D
  *
  * The bulk part (bench/bulk.ts) starts a fresh server per configuration: SQLite `chakra serve`
  * with WORKER_CONCURRENCY 1 and 2, PostgreSQL `serve --no-worker` with 1 and with 2 `chakra
  * worker` processes. Each bulk-creates N processes, bulk-updates them, and inserts the same rows
- * raw (multi-row INSERTs, one transaction) into the same database as the floor.
+ * raw (multi-row INSERTs) into the same database as the floor (bench/raw-insert.ts). To see where
+ * a bulk job's time goes: bench/profile.ts (CPU profiles) and bench/bulk-sql-profile.ts (SQLite
+ * time per statement).
  *
  * SQLite always runs; PostgreSQL too when TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) answers. Prints a table per database and writes every
  * number to bench/results/latest.json (latest-quick.json for --quick; the bulk figures under
  * `bulk`; a part that did not run keeps its figures from the file's previous run). Exits 1 when a
- * request or a bulk verification failed, or a SQLite target was missed. Other work on the machine lowers req/s and widens
- * latencies (the load average is printed); the CPU ms/req column moves much less.
+ * request or a bulk verification failed, or a SQLite target was missed. Other work on the machine
+ * lowers req/s and widens latencies (the load average is printed); the CPU ms/req column moves
+ * much less.
  */
 import fs from 'node:fs';
 import os from 'node:os';

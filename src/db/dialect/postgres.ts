@@ -50,7 +50,7 @@ const postgresDialect: Dialect = {
   },
   // Autovacuum analyzes eventually; right after a bulk import or new indexes it may not have.
   refreshStatistics: async (db) => {
-    await sql`analyze processes`.execute(db);
+    await sql`analyze processes, background_job_entries`.execute(db);
   },
   listIndexNames: async (db, table, prefix) => {
     const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = ${table} and indexname like ${`${prefix}%`}`.execute(db);

@@ -105,7 +105,7 @@ export async function updateProcess(deps: WriterDeps, scope: WriteScope, current
   const changes = describeChanges(current, next, procedure);
   if (Object.keys(changes).length === 0) return current;
   next.updated_at = now;
-  await updateRow(tx, next, procedure);
+  await updateRow(tx, next, procedure, current);
   await createProcessHistoryRepo(tx).append({ id: newId(), team_id: team.id, process_id: current.id, user_id: principal.userId, action: 'update', created_at: now, changes });
   return next;
 }
@@ -228,10 +228,17 @@ async function insertProcess(tx: Db, row: ProcessRow, procedure: ProcedureModel)
   }
 }
 
-async function updateRow(tx: Db, row: ProcessRow, procedure: ProcedureModel): Promise<void> {
-  const { id, team_id: teamId, ...changes } = row;
+/** Writes only the columns that changed: each column set rewrites the index entries holding it. */
+async function updateRow(tx: Db, row: ProcessRow, procedure: ProcedureModel, before: ProcessRow): Promise<void> {
+  const { id, team_id: teamId } = row;
+  const changes: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row) as [keyof ProcessRow, unknown][]) {
+    const old = before[column];
+    const same = typeof value === 'object' && value !== null ? JSON.stringify(value) === JSON.stringify(old) : value === old;
+    if (!same) changes[column] = value;
+  }
   try {
-    await createProcessesRepo(tx).update(teamId, id, changes);
+    await createProcessesRepo(tx).update(teamId, id, changes as Partial<ProcessRow>);
   } catch (error: unknown) {
     if (tx.dialect.isUniqueViolation(error) && procedure.primaryKey) throw errors.primaryKeyTaken(procedure.primaryKey.shortId, row.pk_value ?? '', procedure.shortId);
     throw error;

@@ -39,6 +39,9 @@ const ROOT_COLUMNS = [
   'next_action_at', 'completed_at', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
 ] as const;
 
+/** Root fields that can be empty (the others are never null). */
+const NULLABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['state', 'assignedTo', 'createdBy']);
+
 /** Fetch by id is the hottest read; its statement is built once (see db/prepared.ts). */
 const liveById = (k: Kysely<Database>, p: (i: number) => string, lock: RawBuilder<unknown> | null) =>
   k.selectFrom('processes').selectAll()
@@ -163,8 +166,12 @@ export function createProcessesRepo(db: Db) {
       let q = scoped(query).select(ROOT_COLUMNS).select([db.dialect.jsonText('data').as('data'), db.dialect.jsonText('derived_data').as('derived_data')]);
       // Absent values are the smallest: first ascending, last descending, on both databases
       // (the order the indexes keep, so a page is read from an index without sorting).
+      // Columns that are never null are ordered plainly: a NULLS clause that differs from an
+      // index's own order (PostgreSQL) would stop the index from giving the order.
       for (const { field, order } of query.sort) {
-        q = q.orderBy(fieldExpression(field, db.dialect), (ob) => (order === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()));
+        const expression = fieldExpression(field, db.dialect);
+        if (field.kind === 'root' && !NULLABLE_ROOT_FIELDS.has(field.field)) q = q.orderBy(expression, order);
+        else q = q.orderBy(expression, (ob) => (order === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()));
       }
       // Ties are broken by created_at, then id, in the last key's direction: the attribute
       // indexes end with (created_at, id), so they deliver this order as it is.
