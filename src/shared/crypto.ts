@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const TOKEN_PREFIX = 'chk_';
 
@@ -7,8 +7,9 @@ export function newAccessToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** One-shot `hash` (a third of createHash's cost): every authenticated request hashes its token. */
 export function sha256Hex(value: string | Buffer): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 export function hmacSha256Hex(key: Buffer | string, value: string | Buffer): string {

@@ -19,6 +19,26 @@ export function jsonKey(key: string): string {
 export const rawColumn = (column: JsonColumn): RawBuilder<unknown> => sql.raw(column === 'data' ? 'data' : 'derived_data');
 
 /**
+ * One key of a database-built JSON object. `kind`: `value` (the column as a JSON scalar),
+ * `json` (a JSON document column, embedded as it is), `flag` (an integer 0/1, written as a boolean).
+ */
+export interface JsonObjectField {
+  readonly key: string;
+  readonly column: string;
+  readonly kind: 'value' | 'json' | 'flag';
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+/** The `'key', column` pairs both dialects' object builders take; names are the code's own, checked anyway. */
+export function jsonObjectArguments(fields: readonly JsonObjectField[], value: (field: JsonObjectField) => string): RawBuilder<unknown> {
+  return sql.raw(fields.map((field) => {
+    if (!IDENTIFIER.test(field.key) || !IDENTIFIER.test(field.column)) throw new Error(`not a plain name: ${field.key} / ${field.column}`);
+    return `'${field.key}', ${value(field)}`;
+  }).join(', '));
+}
+
+/**
  * Everything that differs between SQLite and PostgreSQL, declared once. Code outside
  * `db/dialect/` calls these helpers and never asks which database it runs on.
  */
@@ -42,8 +62,12 @@ export interface Dialect {
   jsonIsAbsent(column: JsonColumn, key: string): RawBuilder<boolean>;
   /** A bound parameter for a boolean compared with `jsonValue(…, 'boolean')`. */
   booleanParam(value: boolean): unknown;
-  /** A JSON column read as its JSON text, to pass through to a response without parsing it. */
-  jsonText(column: JsonColumn): RawBuilder<string>;
+  /**
+   * A JSON object built by the database, returned as its text: the keys in the given order, each
+   * from a column of the row. A page of rows is then passed to the response as it comes, with
+   * no per-row object or string building in JavaScript (the hottest part of a list otherwise).
+   */
+  jsonObjectText(fields: readonly JsonObjectField[]): RawBuilder<string>;
   /** True when the JSON array at `column.key` contains `value`. */
   jsonArrayContains(column: JsonColumn, key: string, value: string | number | boolean, kind: JsonValueKind): RawBuilder<boolean>;
   /**

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql } from 'kysely';
-import { jsonKey, rawColumn, type Dialect, type JsonValueKind, type OpenedDialect } from './dialect.ts';
+import { jsonKey, jsonObjectArguments, rawColumn, type Dialect, type JsonValueKind, type OpenedDialect } from './dialect.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -33,7 +33,9 @@ const postgresDialect: Dialect = {
     if (kind === 'text') return sql`(case when jsonb_typeof(${c}->${k}) = 'string' then (${c}->>${k}) collate "C" end)`;
     return sql`(case when jsonb_typeof(${c}->${k}) = ${sql.lit(JSONB_TYPE[kind])} then (${c}->>${k})::${sql.raw(SQL_TYPE[kind])} end)`;
   },
-  jsonText: (column) => sql<string>`${rawColumn(column)}::text`,
+  // As text: the pg driver would parse a json result into an object.
+  jsonObjectText: (fields) => sql<string>`json_build_object(${jsonObjectArguments(fields, (f) =>
+    f.kind === 'flag' ? `("${f.column}" <> 0)` : `"${f.column}"`)})::text`,
   jsonIsAbsent: (column, key) => sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)}) is null`,
   booleanParam: (value) => value,
   jsonArrayContains: (column, key, value, kind) =>

@@ -13,7 +13,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
-import { jsonKey, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
+import { jsonKey, jsonObjectArguments, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -88,7 +88,9 @@ const sqliteDialect: Dialect = {
   // json_extract returns SQL numbers, text and 0/1 for JSON numbers, strings and booleans, and
   // SQLite orders any number before any text, so one expression serves every kind.
   jsonValue: (column, key) => sql`json_extract(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)})`,
-  jsonText: (column) => sql<string>`${rawColumn(column)}`,
+  // json() marks the stored text as JSON, so json_object embeds it instead of quoting it.
+  jsonObjectText: (fields) => sql<string>`json_object(${jsonObjectArguments(fields, (f) =>
+    f.kind === 'json' ? `json("${f.column}")` : f.kind === 'flag' ? `json(iif("${f.column}" <> 0, 'true', 'false'))` : `"${f.column}"`)})`,
   jsonIsAbsent: (column, key) => sql<boolean>`json_type(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) is null`,
   // node:sqlite binds no booleans, and json_extract reads JSON booleans as 1/0.
   booleanParam: (value) => (value ? 1 : 0),

@@ -18,10 +18,7 @@ export function createTokenResolver(db: Db, watcher: RevisionWatcher): TokenReso
   const cache = new Map<string, Principal>();
   watcher.onChange('auth', () => cache.clear());
 
-  return async (token: string): Promise<Principal | null> => {
-    const hash = sha256Hex(token);
-    const cached = cache.get(hash);
-    if (cached) return cached;
+  async function load(hash: string): Promise<Principal | null> {
     const seenRevision = watcher.current('auth');
     const principal = await repo.findPrincipalByTokenHash(hash);
     if (!principal) return null;
@@ -31,5 +28,10 @@ export function createTokenResolver(db: Db, watcher: RevisionWatcher): TokenReso
       cache.set(hash, principal);
     }
     return principal;
+  }
+
+  return (token: string) => {
+    const hash = sha256Hex(token);
+    return cache.get(hash) ?? load(hash);
   };
 }

@@ -1,5 +1,6 @@
 import type { ProcessStatus } from '../../db/schema.ts';
-import type { ProcessJsonRow, ProcessRow } from './processes.repo.ts';
+import type { JsonObjectField } from '../../db/dialect/dialect.ts';
+import type { ProcessRow } from './processes.repo.ts';
 
 export interface ProcessWire {
   id: string;
@@ -46,16 +47,15 @@ export function toProcessWire(row: ProcessRow): ProcessWire {
   };
 }
 
-const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
-
 /**
- * The same object as toProcessWire, written as JSON text directly, with `data` and
- * `derivedData` inserted as stored (they are JSON documents already). Keys in the same order.
+ * The same object as toProcessWire, keys in the same order, for the database to build as JSON
+ * text (Fetch and List pass it to the response as it comes; see Dialect.jsonObjectText).
  */
-export function toProcessJson(row: ProcessJsonRow): string {
-  return `{"id":${text(row.id)},"createdAt":${row.created_at},"updatedAt":${row.updated_at},"team":${text(row.team_id)},` +
-    `"procedure":${text(row.procedure_id)},"entity":${text(row.entity_id)},"record":${text(row.record_id)},` +
-    `"createdBy":${text(row.created_by)},"assignedTo":${text(row.assigned_to)},"belongsTo":${text(row.belongs_to)},` +
-    `"status":${text(row.status)},"state":${text(row.state_id)},"nextActionAt":${row.next_action_at},"completedAt":${row.completed_at},` +
-    `"data":${row.data || '{}'},"derivedData":${row.derived_data || '{}'},"isDeleted":${row.is_deleted === 1},"deletedAt":${row.deleted_at ?? 'null'}}`;
-}
+export const PROCESS_JSON_FIELDS: readonly JsonObjectField[] = [
+  ['id', 'id'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['team', 'team_id'], ['procedure', 'procedure_id'],
+  ['entity', 'entity_id'], ['record', 'record_id'], ['createdBy', 'created_by'], ['assignedTo', 'assigned_to'],
+  ['belongsTo', 'belongs_to'], ['status', 'status'], ['state', 'state_id'], ['nextActionAt', 'next_action_at'],
+  ['completedAt', 'completed_at'], ['data', 'data'], ['derivedData', 'derived_data'], ['isDeleted', 'is_deleted'], ['deletedAt', 'deleted_at'],
+].map(([key, column]) => ({
+  key, column, kind: column === 'data' || column === 'derived_data' ? 'json' : column === 'is_deleted' ? 'flag' : 'value',
+}));

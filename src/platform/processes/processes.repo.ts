@@ -4,6 +4,7 @@ import { preparedQuery } from '../../db/prepared.ts';
 import type { Database, ProcessesTable } from '../../db/schema.ts';
 import { fieldExpression, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
+import { PROCESS_JSON_FIELDS } from './processes.mapper.ts';
 
 export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data'> & {
   data: Record<string, unknown>;
@@ -31,13 +32,12 @@ export interface LockOptions {
 
 const toJson = (value: unknown): string => JSON.stringify(value ?? {});
 
-/** A process whose JSON documents are still text (for passing through to a response). */
-export type ProcessJsonRow = Omit<ProcessRow, 'data' | 'derived_data'> & { data: string; derived_data: string };
-
-const ROOT_COLUMNS = [
-  'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
-  'next_action_at', 'completed_at', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
-] as const;
+/** A process as the JSON text of its wire object, with what a visibility check needs. */
+export interface ProcessJsonRow {
+  readonly json: string;
+  readonly assigned_to: string | null;
+  readonly created_by: string | null;
+}
 
 /** Root fields that can be empty (the others are never null). */
 const NULLABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['state', 'assignedTo', 'createdBy']);
@@ -49,7 +49,7 @@ const liveById = (k: Kysely<Database>, p: (i: number) => string, lock: RawBuilde
     .$if(lock !== null, (q) => q.modifyEnd(lock!));
 const selectLive = preparedQuery((k, p) => liveById(k, p, null));
 const selectLiveJson = preparedQuery((k, p, dialect) =>
-  k.selectFrom('processes').select(ROOT_COLUMNS).select([dialect.jsonText('data').as('data'), dialect.jsonText('derived_data').as('derived_data')])
+  k.selectFrom('processes').select(['assigned_to', 'created_by', dialect.jsonObjectText(PROCESS_JSON_FIELDS).as('json')])
     .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
 const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
 
@@ -100,7 +100,7 @@ export function createProcessesRepo(db: Db) {
       return row ? read(row) : undefined;
     },
 
-    /** As findLive, with the JSON documents as text (Fetch Process passes them through). */
+    /** As findLive, as the wire object's JSON text (Fetch Process passes it through). */
     async findLiveJson(teamId: string, procedureId: string, id: string): Promise<ProcessJsonRow | undefined> {
       const [row] = await selectLiveJson(db, [teamId, procedureId, id]);
       return row as ProcessJsonRow | undefined;
@@ -158,12 +158,12 @@ export function createProcessesRepo(db: Db) {
     },
 
     /**
-     * One page in a stable order; reads `limit + 1` rows to know whether more exist. `data` and
-     * `derived_data` come back as their JSON text: a page of a hundred processes is passed to
-     * the response as stored, without parsing and re-serializing every document.
+     * One page in a stable order; reads `limit + 1` rows to know whether more exist. Each row
+     * comes back as the JSON text of its wire object, built by the database: a page of a
+     * hundred processes is passed to the response without parsing or building anything per row.
      */
-    async list(query: ListQuery): Promise<{ rows: ProcessJsonRow[]; hasMore: boolean }> {
-      let q = scoped(query).select(ROOT_COLUMNS).select([db.dialect.jsonText('data').as('data'), db.dialect.jsonText('derived_data').as('derived_data')]);
+    async list(query: ListQuery): Promise<{ rows: string[]; hasMore: boolean }> {
+      let q = scoped(query).select(db.dialect.jsonObjectText(PROCESS_JSON_FIELDS).as('json'));
       // Absent values are the smallest: first ascending, last descending, on both databases
       // (the order the indexes keep, so a page is read from an index without sorting).
       // Columns that are never null are ordered plainly: a NULLS clause that differs from an
@@ -179,7 +179,7 @@ export function createProcessesRepo(db: Db) {
       const direction = last?.order === 'asc' ? 'asc' : 'desc';
       if (!(last?.field.kind === 'root' && last.field.field === 'createdAt')) q = q.orderBy('created_at', direction);
       const rows = await q.orderBy('id', direction).limit(query.limit + 1).offset(query.skip).execute();
-      return { rows: rows.slice(0, query.limit) as ProcessJsonRow[], hasMore: rows.length > query.limit };
+      return { rows: rows.slice(0, query.limit).map((row) => row.json), hasMore: rows.length > query.limit };
     },
 
     async count(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>): Promise<number> {

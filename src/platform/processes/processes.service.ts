@@ -13,7 +13,7 @@ import { createProcessHistoryRepo } from './process-history.repo.ts';
 import { isVisible, visibleUserIds } from './process-visibility.ts';
 import { createProcess, deleteProcess, updateProcess, type WriterDeps, type WriteScope } from './process-writer.ts';
 import { createProcessesRepo, type ProcessRow } from './processes.repo.ts';
-import { toProcessJson, toProcessWire, type ProcessWire } from './processes.mapper.ts';
+import { toProcessWire, type ProcessWire } from './processes.mapper.ts';
 import * as errors from './processes.errors.ts';
 
 export interface ProcessesDeps extends WriterDeps {
@@ -104,7 +104,7 @@ export function createProcessesService(deps: ProcessesDeps) {
       if (!isUuid(processId)) throw errors.invalidProcessId();
       const row = await createProcessesRepo(db).findLiveJson(principal.teamId, procedure.id, processId.toLowerCase());
       if (!row || !isVisible(row, await visibleUserIds(db, principal))) throw errors.processNotFound();
-      return toProcessJson(row);
+      return row.json;
     },
 
     async list(principal: Principal, procedureRef: string, request: ListRequest) {
@@ -119,7 +119,7 @@ export function createProcessesService(deps: ProcessesDeps) {
       const [page, total] = await Promise.all([repo.list(query), request.includeTotal ? repo.count(query) : Promise.resolve(undefined)]);
       const meta: Record<string, unknown> = { hasMore: page.hasMore, skip, limit };
       if (total !== undefined) meta.total = total;
-      return { processes: page.rows.map(toProcessJson), meta };
+      return { processes: page.rows, meta };
     },
 
     async create(principal: Principal, procedureRef: string, body: Record<string, unknown>): Promise<ProcessWire> {
