@@ -1,13 +1,19 @@
 import type { Db } from '../../db/database.ts';
+import { preparedQuery } from '../../db/prepared.ts';
 import type { ProcessHistoryTable } from '../../db/schema.ts';
 
 export type HistoryEntry = Omit<ProcessHistoryTable, 'changes'> & { changes: Record<string, unknown> };
+
+/** One entry per single write: built once, only re-bound (db/prepared.ts). */
+const insertOne = preparedQuery((k, p) => k.insertInto('process_history').values({
+  id: p(0), team_id: p(1), process_id: p(2), user_id: p(3), action: p(4), changes: p(5), created_at: p(6),
+}));
 
 /** Every write to a process appends one entry: who, when, what changed (API.md §3). */
 export function createProcessHistoryRepo(db: Db) {
   return {
     async append(entry: HistoryEntry): Promise<void> {
-      await db.kysely.insertInto('process_history').values({ ...entry, changes: JSON.stringify(entry.changes) }).execute();
+      await insertOne(db, [entry.id, entry.team_id, entry.process_id, entry.user_id, entry.action, JSON.stringify(entry.changes), entry.created_at]);
     },
     async appendMany(entries: readonly HistoryEntry[]): Promise<void> {
       for (let i = 0; i < entries.length; i += 200) {

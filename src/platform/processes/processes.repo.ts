@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { preparedQuery } from '../../db/prepared.ts';
 import type { Database, ProcessesTable } from '../../db/schema.ts';
@@ -53,6 +53,17 @@ const selectLiveJson = preparedQuery((k, p, dialect) =>
     .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
 const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
 
+/** Every column, in one order: a create binds them to this statement built once (db/prepared.ts). */
+const PROCESS_COLUMNS = [
+  'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
+  'next_action_at', 'completed_at', 'data', 'derived_data', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof ProcessesTable)[];
+const insertOne = preparedQuery((k, p) =>
+  k.insertInto('processes').values(Object.fromEntries(PROCESS_COLUMNS.map((column, i) => [column, p(i)])) as Insertable<ProcessesTable>));
+const selectPkHolder = preparedQuery((k, p) =>
+  k.selectFrom('processes').select('id')
+    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('pk_value', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
+
 export function createProcessesRepo(db: Db) {
   const read = (row: Selectable<ProcessesTable>): ProcessRow => ({
     ...row,
@@ -81,7 +92,8 @@ export function createProcessesRepo(db: Db) {
 
   return {
     async insert(row: ProcessInsert): Promise<void> {
-      await db.kysely.insertInto('processes').values({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) }).execute();
+      const stored: Record<string, unknown> = { ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) };
+      await insertOne(db, PROCESS_COLUMNS.map((column) => stored[column]));
     },
 
     async update(teamId: string, id: string, changes: Partial<Omit<ProcessRow, 'id' | 'team_id'>>): Promise<void> {
@@ -144,10 +156,7 @@ export function createProcessesRepo(db: Db) {
     },
 
     async pkInUse(teamId: string, procedureId: string, pkValue: string): Promise<boolean> {
-      const row = await db.kysely.selectFrom('processes').select('id')
-        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('pk_value', '=', pkValue).where('is_deleted', '=', 0)
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await selectPkHolder(db, [teamId, procedureId, pkValue])).length > 0;
     },
 
     /** The live processes among `ids`, for reference checks (a deleted process cannot be referred to). */
