@@ -4,25 +4,41 @@ import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../runtime.ts';
 import { createTeamsRepo } from '../platform/teams/index.ts';
 
+const DEMO_SLUG = 'demo';
 const DEMO_FILE = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 
 /**
- * On the first start of the embedded mode (no team in the database yet) creates the demo team
- * from examples/demo.yaml and an admin key, and writes its token to `$DATA_DIR/demo-token`
- * (0600). Returns the token file, or null when nothing was created (always with DATABASE_URL).
+ * On the first start of the embedded mode creates the demo team from examples/demo.yaml and an
+ * admin key, and writes its token to `$DATA_DIR/demo-token` (0600). Returns the token file, or
+ * null when nothing was created (always with DATABASE_URL).
+ *
+ * "First start" means no team yet, or only the demo team without any key: a first start that
+ * stopped between applying the file and creating the key is completed by the next one
+ * (re-applying the file changes nothing that is already there). The token file is written
+ * under another name and renamed, so it is never found half-written.
  */
 export async function seedDemoOnFirstRun(runtime: Runtime): Promise<string | null> {
   const { config } = runtime;
   if (config.database.url !== undefined) return null;
-  if ((await createTeamsRepo(runtime.db).count()) > 0) return null;
+  if (!(await demoIsIncomplete(runtime))) return null;
 
   const text = fs.readFileSync(DEMO_FILE, 'utf8');
-  await runtime.services.teamConfig.apply({ teamSlug: 'demo', text, env: {} });
-  const key = await runtime.services.apiKeys.createKey({ teamSlug: 'demo', name: 'demo admin', roleShortId: 'admin' });
+  await runtime.services.teamConfig.apply({ teamSlug: DEMO_SLUG, text, env: {} });
+  const key = await runtime.services.apiKeys.createKey({ teamSlug: DEMO_SLUG, name: 'demo admin', roleShortId: 'admin' });
   const tokenFile = path.join(config.storage.dataDir, 'demo-token');
-  fs.writeFileSync(tokenFile, `${key.token}\n`, { mode: 0o600 });
-  fs.chmodSync(tokenFile, 0o600);
+  const partFile = `${tokenFile}.part`;
+  fs.writeFileSync(partFile, `${key.token}\n`, { mode: 0o600 });
+  fs.chmodSync(partFile, 0o600);
+  fs.renameSync(partFile, tokenFile);
   return tokenFile;
+}
+
+async function demoIsIncomplete(runtime: Runtime): Promise<boolean> {
+  const teams = createTeamsRepo(runtime.db);
+  const count = await teams.count();
+  if (count === 0) return true;
+  if (count > 1 || !(await teams.findBySlug(DEMO_SLUG))) return false;
+  return (await runtime.services.apiKeys.listKeys(DEMO_SLUG)).length === 0;
 }
 
 /**

@@ -66,6 +66,49 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
   });
 });
 
+describe('a first start that stopped half way', { skip: TEST_DIALECT === 'postgres' && 'embedded mode only: covered by the SQLite run' }, () => {
+  let cli: CliEnv;
+  before(async () => {
+    cli = await createCliEnv({ dialect: 'sqlite' });
+  });
+  after(async () => {
+    killAllCli();
+    await cli?.drop();
+  });
+
+  it('is completed by the next start: the demo team applied but no key yet gets its key and token', async () => {
+    // What a first start leaves when it dies between applying the demo file and creating the key.
+    const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], cli.env);
+    assert.equal(applied.code, 0, applied.stderr);
+    const tokenFile = path.join(cli.dataDir, 'demo-token');
+    assert.ok(!fs.existsSync(tokenFile));
+
+    const server = await startServe(cli.env);
+    assert.match(server.stderr(), CREATED_DEMO);
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    assert.equal((await call(server.url, 'GET', '/v1/ext/users', { token })).status, 200);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.deepEqual(fs.readdirSync(cli.dataDir).filter((f) => f.startsWith('demo-token')), ['demo-token'], 'no temporary file is left');
+    assert.equal(countRows(path.join(cli.dataDir, 'chakra.db'), 'teams'), 1, 're-applying the file made no second team');
+  });
+
+  it('a data directory whose teams were made by hand is left alone', async () => {
+    const other = await createCliEnv({ dialect: 'sqlite' });
+    try {
+      const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], other.env);
+      assert.equal(applied.code, 0, applied.stderr);
+      const key = await runCli(['key', 'create', '--team', 'demo', '--name', 'mine', '--role', 'admin'], other.env);
+      assert.equal(key.code, 0, key.stderr);
+      const server = await startServe(other.env);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+      assert.doesNotMatch(server.stderr(), CREATED_DEMO);
+      assert.ok(!fs.existsSync(path.join(other.dataDir, 'demo-token')));
+    } finally {
+      await other.drop();
+    }
+  });
+});
+
 describe('first start with DATABASE_URL (OPERATIONS.md)', { skip: TEST_DIALECT !== 'postgres' && 'needs PostgreSQL: covered by the PostgreSQL run' }, () => {
   let cli: CliEnv;
   before(async () => {
