@@ -27,3 +27,24 @@ export function preparedQuery<Row>(build: Build<Row>) {
     return (await db.kysely.executeQuery<Row>(CompiledQuery.raw(text, [...params]))).rows;
   };
 }
+
+/**
+ * A multi-row INSERT of the given columns, built once per dialect and row count and then only
+ * re-bound: building a statement of a few hundred rows with the query builder costs more than
+ * running it (bulk jobs write every row through one of these). Rows give every column.
+ */
+export function preparedInsert<Table extends keyof Database>(table: Table, columns: readonly (keyof Database[Table] & string)[]) {
+  const bySize = new Map<number, ReturnType<typeof preparedQuery<unknown>>>();
+  return async (db: Db, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> => {
+    if (rows.length === 0) return;
+    let insert = bySize.get(rows.length);
+    if (insert === undefined) {
+      const count = rows.length;
+      insert = preparedQuery<unknown>((kysely, param) => kysely.insertInto(table).values(
+        Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((column, c) => [column, param(r * columns.length + c)]))) as never,
+      ));
+      bySize.set(count, insert);
+    }
+    await insert(db, rows.flatMap((row) => columns.map((column) => row[column] ?? null)));
+  };
+}

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { preparedInsert } from '../../db/prepared.ts';
 import type { BackgroundJobEntriesTable, BackgroundJobsTable, EntryCompletionStatus, JobCompletionStatus } from '../../db/schema.ts';
 
 export type BackgroundJobRow = Selectable<BackgroundJobsTable>;
@@ -29,6 +30,11 @@ export interface EntryResult {
   process_id: string | null;
 }
 
+const insertEntryRows = preparedInsert('background_job_entries', [
+  'id', 'team_id', 'background_job_id', 'idx', 'partition', 'api_data', 'validation_status', 'validation_message',
+  'completion_status', 'completion_message', 'process_id', 'created_by', 'created_at', 'updated_at',
+]);
+
 export function createBackgroundJobsRepo(db: Db) {
   const readEntry = (row: Selectable<BackgroundJobEntriesTable>): EntryRow => ({ ...row, api_data: db.dialect.readJson(row.api_data) });
   const q = db.kysely;
@@ -40,8 +46,7 @@ export function createBackgroundJobsRepo(db: Db) {
     /** Entries are written with multi-row INSERTs, a few hundred rows per statement. */
     async insertEntries(rows: readonly EntryInsert[]): Promise<void> {
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, api_data: JSON.stringify(r.api_data) }));
-        await q.insertInto('background_job_entries').values(chunk).execute();
+        await insertEntryRows(db, rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, api_data: JSON.stringify(r.api_data) })));
       }
     },
 

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { preparedQuery } from '../../db/prepared.ts';
+import { preparedInsert, preparedQuery } from '../../db/prepared.ts';
 import type { Database, ProcessesTable } from '../../db/schema.ts';
 import { fieldExpression, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
@@ -53,13 +53,12 @@ const selectLiveJson = preparedQuery((k, p, dialect) =>
     .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
 const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
 
-/** Every column, in one order: a create binds them to this statement built once (db/prepared.ts). */
-const PROCESS_COLUMNS = [
+/** Creates bind every column to statements built once (db/prepared.ts). */
+const insertRows = preparedInsert('processes', [
   'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
   'next_action_at', 'completed_at', 'data', 'derived_data', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
-] as const satisfies readonly (keyof ProcessesTable)[];
-const insertOne = preparedQuery((k, p) =>
-  k.insertInto('processes').values(Object.fromEntries(PROCESS_COLUMNS.map((column, i) => [column, p(i)])) as Insertable<ProcessesTable>));
+]);
+const stored = (row: ProcessInsert) => ({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) });
 const selectPkHolder = preparedQuery((k, p) =>
   k.selectFrom('processes').select('id')
     .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('pk_value', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
@@ -92,8 +91,7 @@ export function createProcessesRepo(db: Db) {
 
   return {
     async insert(row: ProcessInsert): Promise<void> {
-      const stored: Record<string, unknown> = { ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) };
-      await insertOne(db, PROCESS_COLUMNS.map((column) => stored[column]));
+      await insertRows(db, [stored(row)]);
     },
 
     async update(teamId: string, id: string, changes: Partial<Omit<ProcessRow, 'id' | 'team_id'>>): Promise<void> {
@@ -137,10 +135,7 @@ export function createProcessesRepo(db: Db) {
 
     /** Several rows in few statements (bulk create). */
     async insertMany(rows: readonly ProcessInsert[]): Promise<void> {
-      for (let i = 0; i < rows.length; i += 100) {
-        const chunk = rows.slice(i, i + 100).map((row) => ({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) }));
-        await db.kysely.insertInto('processes').values(chunk).execute();
-      }
+      for (let i = 0; i < rows.length; i += 100) await insertRows(db, rows.slice(i, i + 100).map(stored));
     },
 
     /** Which of these primary-key values live processes of the procedure already hold. */
