@@ -64,49 +64,44 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
     assert.deepEqual(JSON.parse(keys.stdout).map((k: { name: string }) => k.name), ['demo admin']);
     assert.equal(countRows(path.join(cli.dataDir, 'chakra.db'), 'teams'), 1);
   });
-});
 
-describe('a first start that stopped half way', { skip: TEST_DIALECT === 'postgres' && 'embedded mode only: covered by the SQLite run' }, () => {
-  let cli: CliEnv;
-  before(async () => {
-    cli = await createCliEnv({ dialect: 'sqlite' });
-  });
-  after(async () => {
-    killAllCli();
-    await cli?.drop();
-  });
-
-  it('is completed by the next start: the demo team applied but no key yet gets its key and token', async () => {
-    // What a first start leaves when it dies between applying the demo file and creating the key.
-    const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], cli.env);
+  // Each in a data directory of its own: they start from states the tests above never pass through.
+  async function inFreshDataDir(work: (env: CliEnv) => Promise<void>): Promise<void> {
+    const own = await createCliEnv({ dialect: 'sqlite' });
+    try {
+      await work(own);
+    } finally {
+      await own.drop();
+    }
+  }
+  const applyDemo = async (env: CliEnv) => {
+    const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], env.env);
     assert.equal(applied.code, 0, applied.stderr);
-    const tokenFile = path.join(cli.dataDir, 'demo-token');
+  };
+
+  it('a first start that stopped after applying the demo file, before the key, is completed by the next', () => inFreshDataDir(async (own) => {
+    await applyDemo(own); // what a first start leaves when it dies between the two steps
+    const tokenFile = path.join(own.dataDir, 'demo-token');
     assert.ok(!fs.existsSync(tokenFile));
 
-    const server = await startServe(cli.env);
+    const server = await startServe(own.env);
     assert.match(server.stderr(), CREATED_DEMO);
     const token = fs.readFileSync(tokenFile, 'utf8').trim();
     assert.equal((await call(server.url, 'GET', '/v1/ext/users', { token })).status, 200);
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    assert.deepEqual(fs.readdirSync(cli.dataDir).filter((f) => f.startsWith('demo-token')), ['demo-token'], 'no temporary file is left');
-    assert.equal(countRows(path.join(cli.dataDir, 'chakra.db'), 'teams'), 1, 're-applying the file made no second team');
-  });
+    assert.deepEqual(fs.readdirSync(own.dataDir).filter((f) => f.startsWith('demo-token')), ['demo-token'], 'no temporary file is left');
+    assert.equal(countRows(path.join(own.dataDir, 'chakra.db'), 'teams'), 1, 're-applying the file made no second team');
+  }));
 
-  it('a data directory whose teams were made by hand is left alone', async () => {
-    const other = await createCliEnv({ dialect: 'sqlite' });
-    try {
-      const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], other.env);
-      assert.equal(applied.code, 0, applied.stderr);
-      const key = await runCli(['key', 'create', '--team', 'demo', '--name', 'mine', '--role', 'admin'], other.env);
-      assert.equal(key.code, 0, key.stderr);
-      const server = await startServe(other.env);
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      assert.doesNotMatch(server.stderr(), CREATED_DEMO);
-      assert.ok(!fs.existsSync(path.join(other.dataDir, 'demo-token')));
-    } finally {
-      await other.drop();
-    }
-  });
+  it('a demo team that already has a key of its own is left alone', () => inFreshDataDir(async (own) => {
+    await applyDemo(own);
+    const key = await runCli(['key', 'create', '--team', 'demo', '--name', 'mine', '--role', 'admin'], own.env);
+    assert.equal(key.code, 0, key.stderr);
+    const server = await startServe(own.env);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.doesNotMatch(server.stderr(), CREATED_DEMO);
+    assert.ok(!fs.existsSync(path.join(own.dataDir, 'demo-token')));
+  }));
 });
 
 describe('first start with DATABASE_URL (OPERATIONS.md)', { skip: TEST_DIALECT !== 'postgres' && 'needs PostgreSQL: covered by the PostgreSQL run' }, () => {
