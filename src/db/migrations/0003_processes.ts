@@ -60,6 +60,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .where(sql<boolean>`is_deleted = 0 and pk_value is not null`).execute();
   const byProcedure: [string, string[]][] = [
     ['processes_created', ['procedure_id', 'created_at', 'id']],
+    ['processes_updated', ['procedure_id', 'updated_at', 'id']],
     ['processes_state', ['procedure_id', 'state_id', 'created_at', 'id']],
     ['processes_status', ['procedure_id', 'status', 'created_at', 'id']],
     ['processes_assigned', ['procedure_id', 'assigned_to', 'created_at', 'id']],
@@ -69,6 +70,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   for (const [name, columns] of byProcedure) {
     await db.schema.createIndex(name).on('processes').columns(columns).where(live).execute();
   }
+  await db.schema.createIndex('processes_record').on('processes').columns(['record_id']).execute();
 
   await db.schema
     .createTable('process_history')

@@ -75,7 +75,6 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('bg_entries_order').on('background_job_entries').columns(['background_job_id', 'idx']).unique().execute();
-  // No index holds the status: every batch changes it, and each index holding it would be
-  // rewritten for every entry. Workers walk a partition by index; status filters read in order.
-  await db.schema.createIndex('bg_entries_partition').on('background_job_entries').columns(['background_job_id', 'partition', 'idx']).execute();
+  await db.schema.createIndex('bg_entries_status').on('background_job_entries').columns(['background_job_id', 'completion_status', 'idx']).execute();
+  await db.schema.createIndex('bg_entries_partition').on('background_job_entries').columns(['background_job_id', 'partition', 'completion_status', 'idx']).execute();
 }

@@ -4,6 +4,7 @@ import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_photos.ts';
 import * as m0003 from './0003_processes.ts';
 import * as m0004 from './0004_jobs.ts';
+import * as m0005 from './0005_fewer_write_indexes.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations see the schema as it was then */
 export interface MigrationModule {
@@ -16,4 +17,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0002_photos', m0002],
   ['0003_processes', m0003],
   ['0004_jobs', m0004],
+  ['0005_fewer_write_indexes', m0005],
 ];
