@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 /**
  * The response envelope of API.md §0. Success: `{_data, _meta}`; errors are written by the error
  * handler only (`{_data: [], _meta: {code, requestId}, _errors: [...]}`).
@@ -9,6 +11,14 @@ export interface Envelope<T, M extends object = Record<string, unknown>> {
 
 export function envelope<T, M extends object = Record<string, unknown>>(data: T, meta?: M): Envelope<T, M> {
   return { _data: data, _meta: meta ?? ({} as M) };
+}
+
+/**
+ * Sends a success envelope around `dataJson`, JSON text the caller already has (processes built
+ * as JSON by the database): written around it instead of parsed and serialized again.
+ */
+export function sendJsonEnvelope(reply: FastifyReply, dataJson: string, meta: Record<string, unknown> = {}): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(`{"_data":${dataJson},"_meta":${JSON.stringify(meta)}}` as never);
 }
 
 export interface ErrorEnvelope {

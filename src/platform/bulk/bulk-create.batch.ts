@@ -124,9 +124,10 @@ async function generateKeys(scope: WriteScope, procedure: ProcedureModel, needin
   const pk = procedure.primaryKey!;
   const auto = pk.autoGenerate!;
   const processes = createProcessesRepo(scope.tx);
+  const sequences = createSequencesRepo(scope.tx);
   let pending = needing;
   while (pending.length > 0) {
-    const numbers = await createSequencesRepo(scope.tx).take(scope.team.id, pk.id, pending.length);
+    const numbers = await sequences.take(scope.team.id, pk.id, pending.length);
     const values = numbers.map((n) => `${auto.prefix}${String(n).padStart(auto.digits, '0')}`);
     // Values someone chose by hand are skipped, as in Create Process.
     const inUse = await processes.pkValuesInUse(scope.team.id, procedure.id, values);

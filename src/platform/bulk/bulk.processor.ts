@@ -102,9 +102,9 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       if (!(await ctx.heartbeat(tx))) throw new LeaseLostError('lease lost');
       const repo = createBackgroundJobsRepo(tx);
       const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
-      if (!job || FINISHED.includes(job.completion_status)) return 0;
+      if (!job || FINISHED.includes(job.completion_status)) return [];
       const entries = await repo.nextBatch(job.id, payload.partition, cursor.after, oneAtATime ? 1 : BATCH_SIZE);
-      if (entries.length === 0) return 0;
+      if (entries.length === 0) return [];
       if (job.completion_status === 'NOT_STARTED') {
         await repo.updateJob(job.id, { completion_status: 'IN_PROGRESS', started_at: clock(), updated_at: clock() }, ['NOT_STARTED']);
       }
@@ -119,9 +119,9 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     }).then((entries) => settle(cursor, entries));
   }
 
-  function settle(cursor: Cursor, entries: readonly EntryRow[] | 0): number {
-    if (entries === 0) return 0;
-    cursor.after = entries[entries.length - 1].idx;
+  /** Moves the cursor past a committed batch; returns how many entries it settled. */
+  function settle(cursor: Cursor, entries: readonly EntryRow[]): number {
+    if (entries.length > 0) cursor.after = entries[entries.length - 1].idx;
     return entries.length;
   }
 
@@ -148,8 +148,7 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       return db.transaction(async (tx) => {
         const repo = createBackgroundJobsRepo(tx);
         const entries = await repo.nextBatch(payload.backgroundJobId, payload.partition, cursor.after, 1);
-        if (entries.length === 0) return 0 as const;
-        await saveBatch(tx, payload.backgroundJobId, [failed(entries[0], 'could not be applied because of an internal error; see the server log')]);
+        if (entries.length > 0) await saveBatch(tx, payload.backgroundJobId, [failed(entries[0], 'could not be applied because of an internal error; see the server log')]);
         return entries;
       }).then((entries) => settle(cursor, entries));
     }

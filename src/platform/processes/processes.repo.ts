@@ -13,7 +13,6 @@ export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data
 
 export type ProcessInsert = ProcessRow;
 
-
 export interface ListQuery {
   readonly teamId: string;
   readonly procedureId: string;

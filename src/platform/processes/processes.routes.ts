@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../http/auth.ts';
-import { envelope } from '../../http/envelope.ts';
+import { envelope, sendJsonEnvelope } from '../../http/envelope.ts';
 import type { ProcessesService } from './processes.service.ts';
 import {
   CreateProcessBody, HistoryEntry, ListProcessesBody, PageQuery, PrimaryKeyParams, ProcedureParams, ProcessParams, ProcessWire, UpdateProcessBody,
@@ -23,17 +23,13 @@ export function processesRoutes(service: ProcessesService) {
 
     app.get(`${base}/:processId`, { schema: { tags, summary: 'Fetch Process By Id', params: ProcessParams, response: ok(ProcessWire) } },
       async (request, reply) => {
-        const process = await service.fetch(principalOf(request), request.params.procedureShortId, request.params.processId);
-        return reply.type('application/json; charset=utf-8').send(`{"_data":${process},"_meta":{}}` as never);
+        return sendJsonEnvelope(reply, await service.fetch(principalOf(request), request.params.procedureShortId, request.params.processId));
       });
 
     app.post(`${base}/list`, { schema: { tags, summary: 'List Processes', params: ProcedureParams, body: Type.Optional(ListProcessesBody), response: ok(Type.Array(ProcessWire), PageMeta) } },
       async (request, reply) => {
         const page = await service.list(principalOf(request), request.params.procedureShortId, request.body ?? {});
-        // Processes arrive as JSON text (stored documents passed through): the envelope is
-        // written around them rather than re-serialized.
-        const body = `{"_data":[${page.processes.join(',')}],"_meta":${JSON.stringify(page.meta)}}`;
-        return reply.type('application/json; charset=utf-8').send(body as never);
+        return sendJsonEnvelope(reply, `[${page.processes.join(',')}]`, page.meta);
       });
 
     app.post(base, { schema: { tags, summary: 'Create Process', params: ProcedureParams, body: Type.Optional(CreateProcessBody), response: ok(ProcessWire) } },

@@ -98,7 +98,7 @@ export function createProcessesService(deps: ProcessesDeps) {
       return { team, procedure, process: await locate(tx, principal, procedure, locator) };
     },
 
-    /** Fetch Process By Id, as JSON text: the stored documents pass through unparsed. */
+    /** Fetch Process By Id, as the JSON text the database builds (see Dialect.jsonObjectText). */
     async fetch(principal: Principal, procedureRef: string, processId: string): Promise<string> {
       const { procedure } = await scopeFor(principal, procedureRef);
       if (!isUuid(processId)) throw errors.invalidProcessId();
