@@ -1,4 +1,5 @@
-import { Kysely, type Transaction } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, type KyselyPlugin, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect, OpenedDialect } from './dialect/dialect.ts';
 import { openSqlite } from './dialect/sqlite.ts';
@@ -22,9 +23,38 @@ export interface RootDb extends Db {
   close(): Promise<void>;
 }
 
+/** Raised by a query made through the root handle while the caller has a transaction open. */
+export class RootQueryInTransactionError extends Error {
+  override name = 'RootQueryInTransactionError';
+}
+
+/** Raised by work that must never wait inside a transaction (network calls) when one is open. */
+export class NetworkInTransactionError extends Error {
+  override name = 'NetworkInTransactionError';
+}
+
+/**
+ * Which database's transaction the current async call chain is inside, if any. On SQLite the one
+ * connection belongs to an open transaction until it ends, so a query through the root handle
+ * from inside that transaction would wait for it forever; on PostgreSQL it would run outside the
+ * transaction, on another connection, and miss its uncommitted writes. Both are bugs, so the root
+ * handle refuses such a query at once instead of hanging or reading stale data.
+ */
+const openTransaction = new AsyncLocalStorage<object>();
+
+/**
+ * Throws when the current call chain holds an open transaction on any database: network I/O
+ * (Meta's API, webhooks, object storage) must never run while a transaction holds locks.
+ */
+export function assertNoOpenTransaction(what: string): void {
+  if (openTransaction.getStore() !== undefined) {
+    throw new NetworkInTransactionError(`${what} was called while a database transaction is open; call it after the commit`);
+  }
+}
+
 type Begin = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
-function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin): Db {
+function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin, identity: object): Db {
   const inTransaction = kysely.isTransaction;
   const db: Db = {
     kysely,
@@ -32,10 +62,31 @@ function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin): Db {
     inTransaction,
     transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
       if (inTransaction) return work(db);
-      return begin((trx) => work(bind(trx, dialect, begin)));
+      // A second transaction begun from inside one would wait for the first to end (SQLite's one
+      // connection) or hold two connections at once (PostgreSQL): use the transaction handle.
+      if (openTransaction.getStore() === identity) {
+        return Promise.reject(new RootQueryInTransactionError('a transaction was begun through the root database handle inside an open transaction; use the transaction handle'));
+      }
+      return begin((trx) => openTransaction.run(identity, () => work(bind(trx, dialect, begin, identity))));
     },
   };
   return db;
+}
+
+/**
+ * Checks every query of the root handle (transactions get their own Kysely instance, without this
+ * plugin): inside a transaction of the same database it is refused.
+ */
+function refuseInsideTransaction(identity: object): KyselyPlugin {
+  return {
+    transformQuery(args) {
+      if (openTransaction.getStore() === identity) {
+        throw new RootQueryInTransactionError('a query was made through the root database handle inside an open transaction; use the transaction handle');
+      }
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
 }
 
 export type DatabaseTarget =
@@ -45,15 +96,18 @@ export type DatabaseTarget =
 export function openDatabase(target: DatabaseTarget): RootDb {
   const opened: OpenedDialect =
     target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target);
-  const kysely = new Kysely<Database>({ dialect: opened.kyselyDialect });
+  const identity = {};
+  const base = new Kysely<Database>({ dialect: opened.kyselyDialect });
+  // Transactions begin on the unchecked instance; everything else goes through the checked one.
+  const kysely = base.withPlugin(refuseInsideTransaction(identity));
   const begin: Begin = opened.dialect.groupCommit
-    ? createGroupCommitter(kysely)
-    : (work) => kysely.transaction().execute(work);
-  const db = bind(kysely, opened.dialect, begin);
+    ? createGroupCommitter(base)
+    : (work) => base.transaction().execute(work);
+  const db = bind(kysely, opened.dialect, begin, identity);
   return {
     ...db,
     async close() {
-      await kysely.destroy();
+      await base.destroy();
       await opened.onClose?.();
     },
   };

@@ -95,8 +95,8 @@ export function createBulkProcessor(deps: ProcessorDeps) {
    * `cursor.after` is the last index settled by this run, moved only once its batch committed.
    */
   async function runBatch(payload: PartitionPayload, ctx: JobContext, oneAtATime: boolean, cursor: Cursor): Promise<number> {
-    // Loaded before the transaction: a cold cache reads through the root handle, which on
-    // SQLite's single connection would wait forever for this very transaction to end.
+    // Loaded before the transaction: a cold cache reads through the root handle, which refuses
+    // queries from inside a transaction (db/database.ts).
     const team = await deps.models.get(payload.teamId);
     return db.transaction(async (tx) => {
       if (!(await ctx.heartbeat(tx))) throw new LeaseLostError('lease lost');

@@ -7,9 +7,8 @@ import { buildTeamModel } from './build-team-model.ts';
 import type { ProcedureModel, TeamModel } from './procedure-model.ts';
 
 /**
- * `via`: the handle to read through on a miss. Inside a transaction pass the transaction: on
- * SQLite the one connection belongs to it until it ends, and reading through the root handle
- * would wait for it forever.
+ * `via`: the handle to read through on a miss. Inside a transaction pass the transaction: the
+ * root handle refuses queries from inside one (see db/database.ts).
  */
 export interface TeamModelCache {
   get(teamId: string, via?: Db): Promise<TeamModel>;

@@ -56,11 +56,7 @@ export function createTasksService(deps: TasksDeps) {
     return stateTask;
   }
 
-  /**
-   * The task if its process is one the caller may see. Read outside any transaction: the team
-   * model may have to be loaded through the root handle, which on SQLite waits for the one
-   * connection an open transaction holds.
-   */
+  /** The task if its process is one the caller may see (read outside any transaction). */
   async function loadVisible(principal: Principal, taskId: string) {
     if (!isUuid(taskId)) throw errors.invalidTaskId();
     const task = await createTasksRepo(db).findLive(principal.teamId, taskId.toLowerCase());
