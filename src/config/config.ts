@@ -14,6 +14,8 @@ export interface Config {
     /** PostgreSQL connection string; undefined means embedded SQLite at `sqlitePath`. */
     readonly url: string | undefined;
     readonly sqlitePath: string;
+    /** Time budget of a list or count on PostgreSQL (QUERY_TIMEOUT_MS). */
+    readonly readTimeoutMs: number;
   };
   readonly storage: {
     readonly dataDir: string;

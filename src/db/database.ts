@@ -13,6 +13,12 @@ import { createGroupCommitter } from './group-commit.ts';
  */
 export interface Db {
   readonly kysely: Kysely<Database>;
+  /**
+   * For reads that may run long (lists, counts): on SQLite they run on reader threads, so the
+   * event loop keeps answering meanwhile; on PostgreSQL on connections of their own, under a time
+   * budget, so they never take every connection. Inside a transaction, the transaction itself.
+   */
+  readonly reads: Kysely<Database>;
   readonly dialect: Dialect;
   /** Runs `work` in a transaction (or in the current one when already inside a transaction). */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
@@ -54,10 +60,11 @@ export function assertNoOpenTransaction(what: string): void {
 
 type Begin = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
-function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin, identity: object): Db {
+function bind(kysely: Kysely<Database>, reads: Kysely<Database>, dialect: Dialect, begin: Begin, identity: object): Db {
   const inTransaction = kysely.isTransaction;
   const db: Db = {
     kysely,
+    reads,
     dialect,
     inTransaction,
     transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
@@ -67,7 +74,7 @@ function bind(kysely: Kysely<Database>, dialect: Dialect, begin: Begin, identity
       if (openTransaction.getStore() === identity) {
         return Promise.reject(new RootQueryInTransactionError('a transaction was begun through the root database handle inside an open transaction; use the transaction handle'));
       }
-      return begin((trx) => openTransaction.run(identity, () => work(bind(trx, dialect, begin, identity))));
+      return begin((trx) => openTransaction.run(identity, () => work(bind(trx, trx, dialect, begin, identity))));
     },
   };
   return db;
@@ -100,13 +107,16 @@ export function openDatabase(target: DatabaseTarget): RootDb {
   const base = new Kysely<Database>({ dialect: opened.kyselyDialect });
   // Transactions begin on the unchecked instance; everything else goes through the checked one.
   const kysely = base.withPlugin(refuseInsideTransaction(identity));
+  const readBase = opened.readKyselyDialect ? new Kysely<Database>({ dialect: opened.readKyselyDialect }) : null;
+  const reads = readBase ? readBase.withPlugin(refuseInsideTransaction(identity)) : kysely;
   const begin: Begin = opened.dialect.groupCommit
     ? createGroupCommitter(base)
     : (work) => base.transaction().execute(work);
-  const db = bind(kysely, opened.dialect, begin, identity);
+  const db = bind(kysely, reads, opened.dialect, begin, identity);
   return {
     ...db,
     async close() {
+      await readBase?.destroy();
       await base.destroy();
       await opened.onClose?.();
     },

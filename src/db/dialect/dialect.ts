@@ -106,6 +106,8 @@ export interface Dialect {
    * schema of the same database dropped meanwhile): worth retrying, not a real failure.
    */
   isCatalogRace(error: unknown): boolean;
+  /** True when the database cancelled a read that ran past its time budget (Db.reads). */
+  isReadTimeout(error: unknown): boolean;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**
@@ -120,6 +122,11 @@ export interface Dialect {
 export interface OpenedDialect {
   readonly dialect: Dialect;
   readonly kyselyDialect: KyselyDialect;
+  /**
+   * Where reads that may run long go (see Db.reads): SQLite's reader threads, PostgreSQL's
+   * second pool with a statement timeout.
+   */
+  readonly readKyselyDialect?: KyselyDialect;
   /** Closes anything the dialect opened outside Kysely's own lifecycle. */
   readonly onClose?: () => Promise<void>;
 }

@@ -68,6 +68,12 @@ const postgresDialect: Dialect = {
     return rows[0]?.schema;
   },
   isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
+  // 57014: cancelled by statement_timeout; or no reader connection freed within the budget (pg's
+  // pool says so only in its message).
+  isReadTimeout: (error) => {
+    const e = error as { code?: unknown; message?: unknown } | null;
+    return e?.code === '57014' || (e instanceof Error && e.message === 'timeout exceeded when trying to connect');
+  },
   describeConnectionError: (error) => {
     const e = error as { code?: string; address?: string; port?: number; message?: string } | null;
     if (!e || typeof e.code !== 'string') return null;
@@ -85,17 +91,33 @@ export interface PostgresOptions {
   /** Schema to use as search_path (tests give every file its own schema). */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /** Time budget of a read that may run long (Db.reads); past it the database cancels it. */
+  readonly readTimeoutMs?: number;
 }
 
+export const DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+/**
+ * Two pools: one for everything, and a smaller one for reads that may run long (lists with
+ * filters no index serves). Long reads then cannot take every connection and leave writes and
+ * fetches waiting, and the database cancels one that runs past its budget.
+ */
 export function openPostgres(url: string, options: PostgresOptions = {}): OpenedDialect {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    types,
-    connectionTimeoutMillis: 5000,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
-  return { dialect: postgresDialect, kyselyDialect: new PostgresDialect({ pool }) };
+  const max = options.maxConnections ?? 10;
+  const searchPath = options.schema ? `-c search_path=${options.schema}` : '';
+  const open = (size: number, settings: string, waitMs: number) => {
+    const pool = new pg.Pool({ connectionString: url, max: size, types, connectionTimeoutMillis: waitMs, options: settings.trim() || undefined });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    return pool;
+  };
+  const pool = open(max, searchPath, 5000);
+  // Waiting in line for a reader counts against the same budget as running.
+  const budget = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const readPool = open(Math.max(2, Math.ceil(max / 2)), `${searchPath} -c statement_timeout=${budget}`, budget);
+  return {
+    dialect: postgresDialect,
+    kyselyDialect: new PostgresDialect({ pool }),
+    readKyselyDialect: new PostgresDialect({ pool: readPool }),
+  };
 }

@@ -14,6 +14,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import { jsonKey, jsonObjectArguments, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
+import { createReaderPool, readerPoolDialect } from './sqlite-readers.ts';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -116,6 +117,8 @@ const sqliteDialect: Dialect = {
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name like ${`${prefix}%`}`.execute(db);
     return rows.map((r) => r.name);
   },
+  // Reader threads run a query to its end (node:sqlite cannot interrupt one): no budget to pass.
+  isReadTimeout: () => false,
   isUniqueViolation: (error) =>
     error instanceof Error && /UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(error.message),
   describeConnectionError: (error) =>
@@ -128,7 +131,13 @@ const sqliteDialect: Dialect = {
  * synchronous=FULL so a committed transaction survives power loss, not only a crash.
  */
 export function openSqlite(file: string): OpenedDialect {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Created readable by its owner only, whatever the umask lets through. SQLite gives the
+    // -wal and -shm files it creates later the permissions of the database file (os_unix.c),
+    // so they follow. An existing file keeps the permissions its owner chose.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
   const db = new DatabaseSync(file);
   db.exec('PRAGMA busy_timeout = 10000');
   db.exec('PRAGMA journal_mode = WAL');
@@ -140,5 +149,7 @@ export function openSqlite(file: string): OpenedDialect {
   db.exec('PRAGMA temp_store = MEMORY');
   // Statistics for any table that has none or grew a lot since (SQLite's advice for new connections).
   db.exec('PRAGMA optimize = 0x10002');
-  return { dialect: sqliteDialect, kyselyDialect: new NodeSqliteDialect(adaptNodeSqlite(db)) };
+  // An in-memory database is private to its connection: reader threads could not see it.
+  const readKyselyDialect = file === ':memory:' ? undefined : readerPoolDialect(createReaderPool(file));
+  return { dialect: sqliteDialect, kyselyDialect: new NodeSqliteDialect(adaptNodeSqlite(db)), readKyselyDialect };
 }

@@ -9,6 +9,8 @@ export const notThePrimaryKey = (given: string, procedure: string, actual: strin
     : `'${given}' is not the primary key of procedure '${procedure}' (it is '${actual}')`);
 export const primaryKeyTaken = (shortId: string, value: string, procedure: string): AppError =>
   conflict(`${shortId}: "${value}" is already used by another process of procedure '${procedure}'`);
+export const queryTimedOut = (cause: unknown): AppError =>
+  new AppError('QUERY_TIMEOUT', 503, 'The query ran past its time budget (QUERY_TIMEOUT_MS); narrow the filter or use an indexed attribute', { cause });
 export const bulkNotAvailable = (): AppError =>
   new AppError('INTERNAL', 501, 'Bulk processing runs as a background job, which this server version does not have yet');
 

@@ -5,6 +5,7 @@ import type { Database, ProcessesTable } from '../../db/schema.ts';
 import { fieldExpression, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
 import { PROCESS_JSON_FIELDS } from './processes.mapper.ts';
+import * as errors from './processes.errors.ts';
 
 export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data'> & {
   data: Record<string, unknown>;
@@ -74,9 +75,10 @@ export function createProcessesRepo(db: Db) {
    * partial per-attribute indexes are declared `WHERE procedure_id = '<id>' AND is_deleted = 0`,
    * and a planner can only use them when the query states the same terms, not parameters.
    * procedure_id is a UUID read from our own config tables, never client text.
+   * Lists and counts may read many rows: they run on `db.reads` (off the event loop on SQLite).
    */
   function scoped(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>) {
-    let q = db.kysely
+    let q = db.reads
       .selectFrom('processes')
       .where('team_id', '=', query.teamId)
       .where(sql<boolean>`procedure_id = ${sql.lit(query.procedureId)} and is_deleted = 0`)
@@ -87,6 +89,12 @@ export function createProcessesRepo(db: Db) {
     }
     return q;
   }
+
+  /** A read cancelled past its budget (Db.reads) is the client's to narrow: 503, not a bug. */
+  const withinBudget = <T>(read: Promise<T>): Promise<T> =>
+    read.catch((error: unknown) => {
+      throw db.dialect.isReadTimeout(error) ? errors.queryTimedOut(error) : error;
+    });
 
   return {
     async insert(row: ProcessInsert): Promise<void> {
@@ -181,12 +189,12 @@ export function createProcessesRepo(db: Db) {
       const last = query.sort.at(-1);
       const direction = last?.order === 'asc' ? 'asc' : 'desc';
       if (!(last?.field.kind === 'root' && last.field.field === 'createdAt')) q = q.orderBy('created_at', direction);
-      const rows = await q.orderBy('id', direction).limit(query.limit + 1).offset(query.skip).execute();
+      const rows = await withinBudget(q.orderBy('id', direction).limit(query.limit + 1).offset(query.skip).execute());
       return { rows: rows.slice(0, query.limit).map((row) => row.json), hasMore: rows.length > query.limit };
     },
 
     async count(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>): Promise<number> {
-      const row = await scoped(query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await withinBudget(scoped(query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
       return Number(row.n);
     },
   };
