@@ -11,7 +11,7 @@ import { createApiKeysService, createTokenResolver } from './platform/api-keys/i
 import { createRevisionWatcher } from './platform/revisions/index.ts';
 import { createTeamModelCache } from './platform/procedures/team-model-cache.ts';
 import { createProcessesModule } from './platform/processes/index.ts';
-import { createTasksModule } from './platform/tasks/index.ts';
+import { createPhotoVisibility, createTasksModule } from './platform/tasks/index.ts';
 import { createBulkModule } from './platform/bulk/index.ts';
 import { createBackgroundJobsModule } from './platform/background-jobs/index.ts';
 import { createJobEngine } from './jobs/index.ts';
@@ -43,9 +43,10 @@ export interface RuntimeOptions {
 export async function openRuntime(config: Config, options: RuntimeOptions) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const target: DatabaseTarget =
+  const given: DatabaseTarget =
     options.databaseTarget ??
     (config.database.url ? { kind: 'postgres', url: config.database.url } : { kind: 'sqlite', file: config.database.sqlitePath });
+  const target: DatabaseTarget = given.kind === 'postgres' ? { readTimeoutMs: config.database.readTimeoutMs, ...given } : given;
   // Storage is checked before the database is opened, so a bad STORAGE_URL leaves nothing open.
   const blobStore = createBlobStore(config.storage);
   const { db, migrationsApplied } = await connect(target);
@@ -57,10 +58,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const apiKeys = createApiKeysService({ db, clock, revisionsChanged });
   const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged });
   const users = createUsersModule({ db, clock, revisionsChanged });
+  const models = createTeamModelCache(db, watcher);
   const photos = createPhotosModule({
     db, clock, blobStore, secretKey, publicUrl: config.http.publicUrl, maxBytes: config.limits.photoMaxBytes,
+    photoVisibleTo: createPhotoVisibility({ db, models }),
   });
-  const models = createTeamModelCache(db, watcher);
   const writerDeps = { clock, logger, missingPhotoIds: (teamId: string, ids: readonly string[], tx: Db) => photos.service.missingPhotoIds(teamId, ids, tx) };
   const processes = createProcessesModule({
     ...writerDeps, db, models,
@@ -136,10 +138,13 @@ async function connect(target: DatabaseTarget): Promise<{ db: RootDb; migrations
   }
 }
 
-/** In embedded mode the secret key is generated once and kept beside the database (mode 0600). */
+/**
+ * In embedded mode the secret key is generated once and kept beside the database (mode 0600,
+ * in a data directory created 0700).
+ */
 function readOrCreateSecretKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'secret-key');
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Written whole under a private name, then linked into place: a process starting at the same
   // moment either finds no key or the complete key, never a half-written file.
   const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

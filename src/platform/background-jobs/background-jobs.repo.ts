@@ -30,6 +30,12 @@ export interface EntryResult {
   process_id: string | null;
 }
 
+export interface JobFilter {
+  readonly status: JobCompletionStatus | undefined;
+  /** Only jobs created by this user; null for every job of the team. */
+  readonly createdBy: string | null;
+}
+
 const insertEntryRows = preparedInsert('background_job_entries', [
   'id', 'team_id', 'background_job_id', 'idx', 'partition', 'api_data', 'validation_status', 'validation_message',
   'completion_status', 'completion_message', 'process_id', 'created_by', 'created_at', 'updated_at',
@@ -50,13 +56,18 @@ export function createBackgroundJobsRepo(db: Db) {
       }
     },
 
-    async findJob(teamId: string, id: string): Promise<BackgroundJobRow | undefined> {
-      return q.selectFrom('background_jobs').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
+    /** `createdBy` (when not null) narrows the lookup to the jobs that user created. */
+    async findJob(teamId: string, id: string, createdBy: string | null = null): Promise<BackgroundJobRow | undefined> {
+      return q.selectFrom('background_jobs').selectAll().where('team_id', '=', teamId).where('id', '=', id)
+        .$if(createdBy !== null, (query) => query.where('created_by', '=', createdBy))
+        .executeTakeFirst();
     },
 
-    async listJobs(teamId: string, status: JobCompletionStatus | undefined, skip: number, limit: number): Promise<{ rows: BackgroundJobRow[]; hasMore: boolean }> {
+    /** Filtered in SQL, so `hasMore` and paging count only the jobs the caller may list. */
+    async listJobs(teamId: string, filter: JobFilter, skip: number, limit: number): Promise<{ rows: BackgroundJobRow[]; hasMore: boolean }> {
       let query = q.selectFrom('background_jobs').selectAll().where('team_id', '=', teamId);
-      if (status) query = query.where('completion_status', '=', status);
+      if (filter.status) query = query.where('completion_status', '=', filter.status);
+      if (filter.createdBy !== null) query = query.where('created_by', '=', filter.createdBy);
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).offset(skip).execute();
       return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
     },

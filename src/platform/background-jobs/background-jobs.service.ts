@@ -25,12 +25,25 @@ export interface EntriesQuery {
   skip?: number;
 }
 
+/**
+ * A job carries the items its creator submitted, and cancelling or retrying it acts on that
+ * creator's work: USER-role keys reach only the jobs they created (API.md §1 limits them to
+ * their own objects). ADMIN and MANAGER keys see every job of the team (null: no filter).
+ */
+function ownerFilter(principal: Principal): string | null {
+  return principal.roleType === 'USER' ? principal.userId : null;
+}
+
 export function createBackgroundJobsService(deps: BackgroundJobsDeps) {
   const { db, clock } = deps;
 
+  /**
+   * The job if the caller may see it, else 404 whatever the reason (another team's, another
+   * user's, or none), before any rule about the job's state is applied.
+   */
   async function load(tx: Db, principal: Principal, jobId: string): Promise<BackgroundJobRow> {
     if (!isUuid(jobId)) throw badRequest('backgroundJobId: expected a UUID');
-    const job = await createBackgroundJobsRepo(tx).findJob(principal.teamId, jobId.toLowerCase());
+    const job = await createBackgroundJobsRepo(tx).findJob(principal.teamId, jobId.toLowerCase(), ownerFilter(principal));
     if (!job) throw notFound('Background job not found');
     return job;
   }
@@ -67,7 +80,8 @@ export function createBackgroundJobsService(deps: BackgroundJobsDeps) {
       }
       const skip = query.skip ?? 0;
       const limit = Math.min(query.limit ?? 10, MAX_LIMIT);
-      const page = await createBackgroundJobsRepo(db).listJobs(principal.teamId, status as JobCompletionStatus | undefined, skip, limit);
+      const filter = { status: status as JobCompletionStatus | undefined, createdBy: ownerFilter(principal) };
+      const page = await createBackgroundJobsRepo(db).listJobs(principal.teamId, filter, skip, limit);
       return { jobs: page.rows.map(toJobWire), meta: { hasMore: page.hasMore, skip, limit } };
     },
 

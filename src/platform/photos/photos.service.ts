@@ -21,6 +21,11 @@ export interface PhotosDeps {
   /** Base of the links handed out (PUBLIC_URL), without a trailing slash. */
   readonly publicUrl: string;
   readonly maxBytes: number;
+  /**
+   * Whether the photo is attached to a process or task the caller may see; wired in by
+   * runtime.ts, so photos never read process or task data.
+   */
+  readonly photoVisibleTo: (principal: Principal, photoId: string) => Promise<boolean>;
 }
 
 /** One part of a multipart upload, as the HTTP layer hands it over (in the order received). */
@@ -106,6 +111,15 @@ export function createPhotosService(deps: PhotosDeps) {
     }
   }
 
+  /**
+   * USER-role keys see only their own objects (API.md §1): the photos they uploaded and the
+   * photos attached to a process or task they may see. Any other photo is not found for them.
+   */
+  async function mayFetch(principal: Principal, row: PhotoRow): Promise<boolean> {
+    if (principal.roleType !== 'USER' || row.user_id === principal.userId) return true;
+    return deps.photoVisibleTo(principal, row.id);
+  }
+
   return {
     /**
      * Upload Photo (API.md §7). The file is streamed to storage outside any transaction and
@@ -145,7 +159,7 @@ export function createPhotosService(deps: PhotosDeps) {
       const id = canonicalId(photoId);
       if (id === null) throw errors.invalidPhotoId();
       const row = await repo.findById(principal.teamId, id);
-      if (!row) throw errors.photoNotFound();
+      if (!row || !(await mayFetch(principal, row))) throw errors.photoNotFound();
       return { ...toPhotoWire(row), url: signedDownloadUrl(deps.publicUrl, deps.secretKey, row.id, clock() + LINK_TTL_MS) };
     },
 

@@ -3,6 +3,8 @@ import { createProcessesService, type ProcessesDeps } from './processes.service.
 
 export type { ProcessesService, ProcessLocator } from './processes.service.ts';
 export { createProcessIndexesRepo } from './process-indexes.repo.ts';
+export { createProcessPhotoReferencesRepo, photoAttributeKeys, type PhotoAttributeKeys } from './process-photo-references.repo.ts';
+export { visibleUserIds } from './process-visibility.ts';
 
 export function createProcessesModule(deps: ProcessesDeps) {
   const service = createProcessesService(deps);

@@ -65,7 +65,7 @@ export function createUsersService(deps: UsersDeps) {
       return toUserV2(user, ctx);
     },
 
-    /** ADMIN and MANAGER keys may update users; only ADMIN may change a role. */
+    /** ADMIN and MANAGER keys may update users (MANAGER: USER and MANAGER users only); only ADMIN may change a role. */
     async update(principal: Principal, userId: string, input: UpdateUserInput): Promise<UserV1Wire> {
       if (principal.roleType === 'USER') throw errors.updateForbidden();
       if (input.role !== undefined && principal.roleType !== 'ADMIN') throw errors.roleChangeForbidden();
@@ -78,6 +78,7 @@ export function createUsersService(deps: UsersDeps) {
         const repo = createUsersRepo(tx);
         const user = await repo.findById(principal.teamId, userId);
         if (!user || user.is_deleted === 1) throw errors.userNotFound();
+        if (principal.roleType !== 'ADMIN') await checkManagerReach(tx, principal.teamId, user);
         const changes = await resolveChanges(tx, principal.teamId, user, input);
         const now = clock();
         if (input.primaryPhone !== undefined) {
@@ -126,6 +127,18 @@ async function resolveChanges(tx: Db, teamId: string, user: UserRow, input: Upda
     if (role.id !== user.role_id) changes.role_id = role.id;
   }
   return changes;
+}
+
+/**
+ * A MANAGER key may update USER and MANAGER users only. Deactivating an ADMIN user (an ADMIN
+ * key's service user among them) would disable the keys acting as it, so a MANAGER could lock
+ * out the team's administrators. A user with no role is refused too: nothing shows it is within
+ * a MANAGER's reach, and an ADMIN can give it a role first.
+ */
+async function checkManagerReach(tx: Db, teamId: string, user: UserRow): Promise<void> {
+  const role = user.role_id === null ? undefined : await createConfigObjectsRepo(tx).findRole(teamId, user.role_id);
+  const roleType = role?.type ?? null;
+  if (roleType !== 'USER' && roleType !== 'MANAGER') throw errors.outOfManagerReach(roleType);
 }
 
 async function podIds(tx: Db, teamId: string, values: readonly string[]): Promise<string[]> {

@@ -1,0 +1,29 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { PhotoAttributeKeys } from '../processes/index.ts';
+
+/**
+ * True when the task's `data` holds `photoId` in one of the attributes (stored ids are lower
+ * case). Built here, against the tasks table's own layout, rather than borrowed from processes.
+ */
+function taskDataHoldsPhoto(db: Db, keys: PhotoAttributeKeys, photoId: string): RawBuilder<boolean> {
+  const terms = [
+    ...keys.photo.map((key) => sql`${db.dialect.jsonValue('data', key, 'text')} = ${photoId}`),
+    ...keys.multiPhotos.map((key) => db.dialect.jsonArrayContains('data', key, photoId, 'text')),
+  ];
+  return sql<boolean>`(state_task_id = ${keys.ownerId} and (${sql.join(terms, sql` or `)}))`;
+}
+
+export function createTaskPhotoReferencesRepo(db: Db) {
+  return {
+    /** The processes of the live tasks (of these state tasks) whose data holds the photo. */
+    async processIdsReferencing(teamId: string, photoId: string, stateTasks: readonly PhotoAttributeKeys[]): Promise<string[]> {
+      if (stateTasks.length === 0) return [];
+      const rows = await db.kysely.selectFrom('tasks').select('process_id').distinct()
+        .where('team_id', '=', teamId).where('is_deleted', '=', 0)
+        .where(sql<boolean>`(${sql.join(stateTasks.map((keys) => taskDataHoldsPhoto(db, keys, photoId)), sql` or `)})`)
+        .execute();
+      return rows.map((r) => r.process_id);
+    },
+  };
+}
