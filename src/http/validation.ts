@@ -36,7 +36,7 @@ export function createValidatorCompiler(): FastifySchemaCompiler<FastifySchema> 
 
 /** Turns Ajv errors into messages that name the field: `data.firstName: expected string`. */
 export function describeValidationErrors(errors: readonly ErrorObject[], part: string): string[] {
-  const messages = errors.map((e) => {
+  const messages = mergeTypeAlternatives(errors).map((e) => {
     const field = fieldPath(e, part);
     switch (e.keyword) {
       case 'additionalProperties':
@@ -44,15 +44,37 @@ export function describeValidationErrors(errors: readonly ErrorObject[], part: s
       case 'required':
         return `${joinPath(field, String(e.params.missingProperty))}: is required`;
       case 'type':
-        return `${field || part}: expected ${String(e.params.type)}, got ${describeValue(e.data)}`;
+        return `${field || part}: expected ${String(e.params.type)}, got ${sentValue(e.data)}`;
       case 'enum':
         return `${field || part}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
       default:
-        return `${field || part}: ${e.message ?? 'is invalid'}`;
+        // Ajv's own words ("must be <= 9007199254740991"), with what was sent when Ajv kept it.
+        return `${field || part}: ${e.message ?? 'is invalid'}${'data' in e && isPrintable(e.data) ? `, got ${sentValue(e.data)}` : ''}`;
     }
   });
   return [...new Set(messages)];
 }
+
+/**
+ * A value matching no member of a union gets an error per member plus one for the union; when
+ * every member only wanted another type, one message says so: `expected number or string`.
+ */
+function mergeTypeAlternatives(errors: readonly ErrorObject[]): readonly ErrorObject[] {
+  let out = errors;
+  for (const union of errors.filter((e) => e.keyword === 'anyOf')) {
+    const members = out.filter((e) => e.schemaPath.startsWith(`${union.schemaPath}/`));
+    if (members.length === 0 || !members.every((e) => e.keyword === 'type' && e.instancePath === union.instancePath)) continue;
+    const merged: ErrorObject = { ...union, keyword: 'type', params: { type: members.map((e) => String(e.params.type)).join(' or ') } };
+    out = out.filter((e) => !members.includes(e)).map((e) => (e === union ? merged : e));
+  }
+  return out;
+}
+
+/** Scalars only: an object or array sent whole would say little and could be long. */
+const isPrintable = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/** JSON writes Infinity (what 1e400 parses to) as null: numbers are named as they are. */
+const sentValue = (value: unknown): string => (typeof value === 'number' ? String(value) : describeValue(value));
 
 function fieldPath(error: ErrorObject, part: string): string {
   const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

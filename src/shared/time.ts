@@ -3,6 +3,8 @@
  * timezone (a fixed offset such as "+05:30" or an IANA name such as "Asia/Kolkata") is only used
  * to render v2 "humanized" responses and to read ISO datetimes written without an offset.
  */
+import { describeValue } from './errors.ts';
+
 export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
@@ -64,8 +66,10 @@ export function parseIsoInTimezone(text: string, tz: string): number | null {
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const naive = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  const check = new Date(naive);
+  // Date.UTC reads years 0 to 99 as 1900 to 1999; the year is set on its own to keep it as written.
+  const check = new Date(Date.UTC(2000, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+  check.setUTCFullYear(Number(y));
+  const naive = check.getTime();
   if (Number.isNaN(naive) || check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) {
     return null;
   }
@@ -74,4 +78,50 @@ export function parseIsoInTimezone(text: string, tz: string): number | null {
   // Two passes: the zone's offset at the local wall time, then corrected at the found instant.
   const first = naive - offsetMinutesAt(tz, naive) * 60_000;
   return naive - offsetMinutesAt(tz, first) * 60_000;
+}
+
+/**
+ * The instants accepted from clients, for every epoch-ms field and every date or datetime
+ * attribute: years 1000 to 9999. Four-digit years render as ISO-8601 without an expanded sign,
+ * a value outside is far more likely a unit mistake (seconds or microseconds for ms) than a real
+ * date, and every value in range is a safe integer any 64-bit column holds.
+ */
+export const MIN_INSTANT = Date.UTC(1000, 0, 1);
+export const MAX_INSTANT = Date.UTC(10000, 0, 1) - 1;
+export const INSTANT_YEARS = 'years 1000 to 9999';
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+export type InstantReading = { ok: true; value: number } | { ok: false; outOfRange: boolean };
+
+/**
+ * Epoch ms from an integer, an integral numeric string or ISO-8601 text (read in `tz` when it
+ * has no offset), within MIN_INSTANT..MAX_INSTANT. A number and the same number written as a
+ * string are judged alike; `outOfRange` tells a time outside the range from something that is
+ * no time at all.
+ */
+export function readInstant(value: unknown, tz: string): InstantReading {
+  const text = typeof value === 'string' ? value.trim() : null;
+  const instant = typeof value === 'number' ? value
+    : text !== null && INTEGER_TEXT.test(text) ? Number(text)
+    : text !== null ? parseIsoInTimezone(text, tz)
+    : null;
+  if (instant === null || Number.isNaN(instant)) return { ok: false, outOfRange: false };
+  // Infinity (JSON's 1e400) and 1e29, as numbers or as digits, fail here alike.
+  if (instant < MIN_INSTANT || instant > MAX_INSTANT) return { ok: false, outOfRange: true };
+  if (!Number.isInteger(instant)) return { ok: false, outOfRange: false };
+  // `+ 0` turns -0 into 0.
+  return { ok: true, value: instant + 0 };
+}
+
+/**
+ * The message for an epoch-ms field (nextActionAt, dueBy, a where-filter on createdAt …) given
+ * `value`, which readInstant refused.
+ */
+export function instantProblem(path: string, value: unknown, reading: { outOfRange: boolean }): string {
+  const expected = reading.outOfRange
+    ? `expected epoch milliseconds from ${MIN_INSTANT} to ${MAX_INSTANT} (${INSTANT_YEARS})`
+    : 'expected epoch milliseconds or an ISO-8601 datetime';
+  // JSON writes Infinity (what 1e400 parses to) as null: name numbers as they are.
+  return `${path}: ${expected}, got ${typeof value === 'number' ? String(value) : describeValue(value)}`;
 }

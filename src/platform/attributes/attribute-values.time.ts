@@ -1,34 +1,28 @@
-import { formatInTimezone, parseIsoInTimezone } from '../../shared/time.ts';
+import { formatInTimezone, INSTANT_YEARS, readInstant } from '../../shared/time.ts';
 import { toInteger } from './attribute-values.scalars.ts';
 import type { CoerceEnv, CoerceResult } from './attribute-values.types.ts';
 import { accept, refuse } from './attribute-values.types.ts';
 
-// Years 1000..9999: four-digit years render as ISO-8601 without an expanded sign, and anything
-// outside is far more likely a unit mistake (seconds for ms) than a real date.
-const MIN_INSTANT = Date.UTC(1000, 0, 1);
-const MAX_INSTANT = Date.UTC(10000, 0, 1) - 1;
 const DAY_MS = 86_400_000;
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 
-/** Epoch ms from epoch ms, an integral numeric string or ISO-8601 text; null when none of these. */
+/** Epoch ms within the accepted years (the same parser as every epoch-ms field); null when not. */
 function toInstant(value: unknown, timezone: string): number | null {
-  const asInteger = toInteger(value);
-  const instant = asInteger ?? (typeof value === 'string' ? parseIsoInTimezone(value, timezone) : null);
-  if (instant === null || instant < MIN_INSTANT || instant > MAX_INSTANT) return null;
-  return instant;
+  const reading = readInstant(value, timezone);
+  return reading.ok ? reading.value : null;
 }
 
 /** `date` keeps the instant as written: the team decides what a date means, not the server. */
 export function coerceInstant(value: unknown, env: CoerceEnv): CoerceResult {
   const instant = toInstant(value, env.ctx.timezone);
-  if (instant === null) return refuse(env.path, 'a date (epoch ms or ISO-8601, years 1000 to 9999)', value);
+  if (instant === null) return refuse(env.path, `a date (epoch ms or ISO-8601, ${INSTANT_YEARS})`, value);
   return accept(instant);
 }
 
 /** Stored as canonical ISO-8601 in the team's timezone, offset included, whatever was written. */
 export function coerceIsoDatetime(value: unknown, env: CoerceEnv): CoerceResult {
   const instant = toInstant(value, env.ctx.timezone);
-  if (instant === null) return refuse(env.path, 'an ISO-8601 datetime or epoch ms (years 1000 to 9999)', value);
+  if (instant === null) return refuse(env.path, `an ISO-8601 datetime or epoch ms (${INSTANT_YEARS})`, value);
   return accept(formatInTimezone(instant, env.ctx.timezone));
 }
 

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../http/auth.ts';
 import { envelope } from '../../http/envelope.ts';
+import { Nullable, SafeInteger } from '../../http/schema-types.ts';
 import type { BackgroundJobsService } from './background-jobs.service.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const JobWire = Type.Object({
   id: Type.String(), createdAt: Type.Integer(), updatedAt: Type.Integer(),
@@ -56,8 +56,8 @@ export function backgroundJobsRoutes(service: BackgroundJobsService) {
         tags, summary: 'Fetch Background Job Entries', params: JobParams,
         querystring: Type.Object({
           completionStatus: Type.Optional(Type.String({ description: 'One of the six entry statuses' })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Default and maximum 100 (larger values are clamped)' })),
-          skip: Type.Optional(Type.Integer({ minimum: 0 })),
+          limit: Type.Optional(SafeInteger({ minimum: 1, description: 'Default and maximum 100 (larger values are clamped)' })),
+          skip: Type.Optional(SafeInteger({ minimum: 0 })),
         }, { additionalProperties: false }),
         response: ok(Type.Array(EntryWire), Type.Object({ total: Type.Integer(), next: Nullable(Type.String({ description: 'Path of the next page, keeping the filter; null on the last page' })) })),
       },
@@ -70,7 +70,7 @@ export function backgroundJobsRoutes(service: BackgroundJobsService) {
       schema: {
         tags, summary: "List the team's background jobs (extension)",
         querystring: Type.Object({
-          completionStatus: Type.Optional(Type.String()), skip: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1 })),
+          completionStatus: Type.Optional(Type.String()), skip: Type.Optional(SafeInteger({ minimum: 0 })), limit: Type.Optional(SafeInteger({ minimum: 1 })),
         }, { additionalProperties: false }),
         response: ok(Type.Array(JobWire), Type.Object({ hasMore: Type.Boolean(), skip: Type.Integer(), limit: Type.Integer() })),
       },

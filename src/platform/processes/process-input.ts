@@ -1,6 +1,6 @@
 import type { ProcessStatus } from '../../db/schema.ts';
 import { describeValue } from '../../shared/errors.ts';
-import { parseIsoInTimezone } from '../../shared/time.ts';
+import { instantProblem, readInstant } from '../../shared/time.ts';
 import type { CoerceContext, ValueReferences } from '../attributes/attribute-values.ts';
 import type { ProcedureModel, StateModel } from '../procedures/procedure-model.ts';
 import { coerceDataChanges, type Problems } from './process-data.ts';
@@ -61,15 +61,14 @@ function readState(value: unknown, procedure: ProcedureModel, problems: Problems
   return state;
 }
 
-/** Epoch ms, a numeric string, or ISO-8601 (read in the team's timezone without an offset). */
+/**
+ * Epoch ms, a numeric string, or ISO-8601 (read in the team's timezone without an offset), in
+ * the years every instant is accepted in; the same message whether a number or a string.
+ */
 export function readEpochMs(value: unknown, path: string, ctx: CoerceContext, problems: Problems): number | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
-  if (typeof value === 'string') {
-    const parsed = parseIsoInTimezone(value, ctx.timezone);
-    if (parsed !== null) return parsed;
-  }
-  problems.invalid.push(`${path}: expected epoch milliseconds or an ISO-8601 datetime, got ${describeValue(value)}`);
+  const reading = readInstant(value, ctx.timezone);
+  if (reading.ok) return reading.value;
+  problems.invalid.push(instantProblem(path, value, reading));
   return undefined;
 }
 

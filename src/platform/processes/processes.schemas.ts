@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
+import { InstantInput, Nullable, SafeInteger } from '../../http/schema-types.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Uuid = (description: string) => Type.String({ description });
 const Timestamp = (description = 'Unix epoch milliseconds') => Type.Integer({ description });
 
@@ -11,10 +11,11 @@ export const PrimaryKeyParams = Type.Object({
   primaryKeyShortId: Type.String({ description: "The procedure's primary-key attribute shortId" }),
   primaryKeyValue: Type.String({ description: 'Its value (percent-encoded in the path)' }),
 });
-export const PageQuery = Type.Object(
-  { skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, default: 10, description: 'At most 100; larger values are clamped' })) },
-  { additionalProperties: false },
-);
+
+const Skip = SafeInteger({ minimum: 0, default: 0 });
+const Limit = SafeInteger({ minimum: 1, default: 10, description: 'At most 100; larger values are clamped to 100' });
+
+export const PageQuery = Type.Object({ skip: Type.Optional(Skip), limit: Type.Optional(Limit) }, { additionalProperties: false });
 
 export const ProcessWire = Type.Object({
   id: Uuid('Process UUID'),
@@ -43,7 +44,7 @@ const writeFields = {
   })),
   status: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')])),
   state: Type.Optional(Type.String({ description: 'A state shortId of the procedure' })),
-  nextActionAt: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'Epoch ms, a numeric string or ISO-8601' })),
+  nextActionAt: Type.Optional(InstantInput('Epoch ms (an integer), a numeric string or ISO-8601; years 1000 to 9999')),
   assignedTo: Type.Optional(Nullable(Type.String({ description: 'A username, user UUID or primary email; null unassigns' }))),
 };
 
@@ -60,8 +61,8 @@ export const ListProcessesBody = Type.Object(
     // Not typed as an object here: a `where` of the wrong shape is a bad query (400 INVALID_QUERY,
     // API.md §0), reported by the where grammar with its path, not a generic validation failure.
     where: Type.Optional(Type.Unknown({ description: WHERE_DESCRIPTION })),
-    skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, default: 10, description: 'At most 100; larger values are clamped to 100' })),
+    skip: Type.Optional(Skip),
+    limit: Type.Optional(Limit),
     sort: Type.Optional(Type.Array(Type.Object({ field: Type.String(), order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])) }), {
       description: 'Extension. Default: createdAt descending, then id. Any root field or attribute shortId.',
     })),

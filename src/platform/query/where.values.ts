@@ -1,6 +1,6 @@
 import { describeValue } from '../../shared/errors.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { parseIsoInTimezone } from '../../shared/time.ts';
+import { instantProblem, readInstant } from '../../shared/time.ts';
 import type { AttributeModel, ProcedureModel } from '../procedures/procedure-model.ts';
 import type { Scalar, WhereContext } from './where.types.ts';
 
@@ -14,7 +14,6 @@ const ok = (value: Scalar): Converted => ({ ok: true, value });
 const fail = (path: string, problem: string): Converted => ({ ok: false, message: `${path}: ${problem}` });
 
 export const PROCESS_STATUSES: readonly string[] = ['OPEN', 'COMPLETED', 'CANCELLED'];
-const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 
 export function isScalar(value: unknown): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
@@ -32,15 +31,10 @@ export function convertState(procedure: ProcedureModel, value: Scalar, path: str
   return fail(path, `unknown state ${describeValue(value)} for procedure '${procedure.shortId}'`);
 }
 
+/** Root epoch-ms fields are read as every written instant is, range included. */
 export function convertTimestamp(value: Scalar, timezone: string, path: string): Converted {
-  if (typeof value === 'number' && Number.isFinite(value)) return ok(value);
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (NUMERIC.test(text)) return ok(Number(text));
-    const parsed = parseIsoInTimezone(text, timezone);
-    if (parsed !== null) return ok(parsed);
-  }
-  return fail(path, `expected epoch milliseconds or an ISO-8601 datetime, got ${describeValue(value)}`);
+  const reading = readInstant(value, timezone);
+  return reading.ok ? ok(reading.value) : { ok: false, message: instantProblem(path, value, reading) };
 }
 
 export async function convertUser(ctx: WhereContext, value: Scalar, path: string): Promise<Converted> {

@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../http/auth.ts';
 import { envelope } from '../../http/envelope.ts';
+import { InstantInput, Nullable, SafeInteger } from '../../http/schema-types.ts';
 import type { TasksService } from './tasks.service.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 // An `enum` (not a union of literals) so a bad value is answered with the allowed ones.
 const Status = Type.Enum(['OPEN', 'COMPLETED', 'CANCELLED']);
-const When = Type.Union([Type.Integer(), Type.String()], { description: 'Epoch ms, a numeric string or ISO-8601 (without an offset: the team\'s timezone)' });
+const When = InstantInput('Epoch ms (an integer), a numeric string or ISO-8601 (without an offset: the team\'s timezone); years 1000 to 9999');
 
 const TaskBody = Type.Object({
   data: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Values of the state task's attributes, by shortId" })),
@@ -54,7 +54,7 @@ export function tasksRoutes(service: TasksService) {
     app.get('/v1/ext/p/:procedureShortId/:processIdOrPrimaryKey/tasks', {
       schema: {
         tags, summary: "A process's tasks (extension)", params: ProcessTaskParams,
-        querystring: Type.Object({ skip: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ skip: Type.Optional(SafeInteger({ minimum: 0 })), limit: Type.Optional(SafeInteger({ minimum: 1, description: 'Default 10, at most 100 (larger values are clamped)' })) }, { additionalProperties: false }),
         response: ok(Type.Array(TaskWire)),
       },
     }, async (request) => {

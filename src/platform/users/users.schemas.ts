@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable, SafeInteger } from '../../http/schema-types.ts';
 
 export const UserIdParams = Type.Object({ userId: Type.String({ description: 'User UUID' }) });
 
@@ -98,7 +97,7 @@ export const UpdateUserBody = Type.Object(
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
     gender: Type.Optional(Type.String({ maxLength: 50 })),
     // Bounded to what a JavaScript Date can hold, so every stored value reads back exactly.
-    dob: Type.Optional(Type.Integer({ minimum: -MAX_DATE_MS, maximum: MAX_DATE_MS, description: 'Epoch ms; 0 = unknown' })),
+    dob: Type.Optional(SafeInteger({ minimum: -MAX_DATE_MS, maximum: MAX_DATE_MS, description: 'Epoch ms; 0 = unknown' })),
     bio: Type.Optional(Type.String({ maxLength: 5000 })),
     timezone: Type.Optional(Type.String({ maxLength: 64, description: 'An offset ("+05:30") or IANA name; "" = the team\'s' })),
     // An `enum` (not a union of literals) so a wrong value is answered with the allowed ones.

@@ -25,6 +25,7 @@ const BAD_BODIES: BadBody[] = [
   { name: 'a string for dob', body: () => ({ dob: 'yesterday' }), message: /^dob: expected integer/ },
   { name: 'a fraction for dob', body: () => ({ dob: 1.5 }), message: /^dob: expected integer/ },
   { name: 'a dob no date can hold', body: () => ({ dob: 1e20 }), message: /^dob: / },
+  { name: 'a dob beyond the safe-integer range', body: () => ({ dob: 1e300 }), message: /^dob: must be <= 8640000000000000, got 1e\+300$/ },
   { name: 'a string for isActive', body: () => ({ isActive: 'yes' }), message: /^isActive: expected boolean/ },
   { name: 'a string for pods', body: () => ({ pods: 'north' }), message: /^pods: expected array/ },
   { name: 'an array for data', body: () => ({ data: [1, 2] }), message: /^data: expected object/ },
