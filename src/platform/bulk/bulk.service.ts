@@ -8,7 +8,9 @@ import type { TeamModelCache } from '../procedures/team-model-cache.ts';
 import type { ProcedureModel } from '../procedures/procedure-model.ts';
 import { createBackgroundJobsRepo, type BackgroundJobRow, type EntryInsert } from '../background-jobs/background-jobs.repo.ts';
 import { countsOf, toJobWire } from '../background-jobs/background-jobs.mapper.ts';
-import { isObject, partitionKey, partitionOf, targetOf } from './bulk-items.ts';
+import { coerceAttributeValue, emptyReferences } from '../attributes/attribute-values.ts';
+import { coerceContext } from '../processes/process-writer.ts';
+import { isObject, partitionsOf, targetOf, type KeyLinks } from './bulk-items.ts';
 import { createBulkRepo } from './bulk.repo.ts';
 
 export const BULK_PARTITION_JOB = 'bulk.partition';
@@ -53,16 +55,24 @@ export function createBulkService(deps: BulkDeps) {
 
   /**
    * With several partitions, updates naming a process by UUID must land where updates naming it
-   * by primary key do, or the two could apply out of request order: look up the keys.
+   * by primary key do, and an update giving a process a new key where later ones naming that key
+   * do, or they could apply out of request order: look up the current keys, and read new ones as
+   * they will be stored.
    */
-  async function primaryKeysOfNamedProcesses(teamId: string, procedure: ProcedureModel, items: readonly unknown[], apiType: ApiType, partitions: number) {
-    if (apiType !== 'process:ext-update' || partitions === 1 || !procedure.primaryKey) return undefined;
+  async function keyLinks(teamId: string, procedure: ProcedureModel, items: readonly unknown[], apiType: ApiType, partitions: number): Promise<KeyLinks> {
+    const pk = procedure.primaryKey;
+    if (apiType !== 'process:ext-update' || partitions === 1 || !pk) return {};
     const ids = new Set<string>();
     for (const item of items) {
       const target = targetOf(item, procedure);
       if (target?.kind === 'id') ids.add(target.id);
     }
-    return createBulkRepo(db).pkValuesOf(teamId, procedure.id, [...ids]);
+    const ctx = coerceContext(await models.get(teamId));
+    const storedPk = (value: unknown) => {
+      const coerced = coerceAttributeValue(pk, value, pk.shortId, ctx, emptyReferences());
+      return coerced.ok && coerced.value !== null ? String(coerced.value) : undefined;
+    };
+    return { pkOfId: await createBulkRepo(db).pkValuesOf(teamId, procedure.id, [...ids]), storedPk };
   }
 
   /**
@@ -79,10 +89,10 @@ export function createBulkService(deps: BulkDeps) {
       partitions, retry_of: retryOf, started_at: 0, completed_at: 0, count_invalid: 0, count_not_started: items.length,
       count_in_progress: 0, count_success: 0, count_error: 0, count_cancelled: 0, created_at: now, updated_at: now,
     };
-    const pkOfId = await primaryKeysOfNamedProcesses(principal.teamId, procedure, items, apiType, partitions);
+    const partitionOfItem = partitionsOf(items, procedure, apiType, partitions, await keyLinks(principal.teamId, procedure, items, apiType, partitions));
     const entries: EntryInsert[] = items.map((item, index) => ({
       id: newId(), team_id: principal.teamId, background_job_id: job.id, idx: index,
-      partition: partitionOf(partitionKey(item, index, procedure, apiType, pkOfId), partitions), api_data: item,
+      partition: partitionOfItem[index], api_data: item,
       validation_status: 'NOT_STARTED', validation_message: '', completion_status: 'NOT_STARTED', completion_message: '',
       process_id: null, created_by: principal.userId, created_at: now, updated_at: now,
     }));
