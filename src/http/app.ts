@@ -1,12 +1,13 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import type { Config } from '../config/config.ts';
-import { AppError } from '../shared/errors.ts';
-import { randomUUID } from 'node:crypto';
+import { AppError, badRequest } from '../shared/errors.ts';
+import { redactTokens } from '../shared/logger.ts';
 import { installAuth, type TokenResolver } from './auth.ts';
-import { installErrorHandlers } from './error-handler.ts';
+import { answerClientError, answerUnmetExpectation, installErrorHandlers, sendError } from './error-handler.ts';
 import { healthRoutes, type ReadinessCheck } from './health.routes.ts';
 import { installOpenApiCollector, installOpenApiRoutes } from './openapi.ts';
 import { installRateLimit } from './rate-limit.ts';
+import { checkJsonText, MAX_PARAM_LENGTH, refuseUnstorableParams, requestIdFor } from './request-checks.ts';
 import { createValidatorCompiler } from './validation.ts';
 
 /** A capability's HTTP face: registered after the kit's hooks, so auth and limits apply. */
@@ -21,39 +22,61 @@ export interface AppOptions {
   readonly routes: readonly RoutePlugin[];
 }
 
-const REQUEST_ID = /^[\w.:@-]{1,128}$/;
-
 /**
  * Builds the HTTP application without listening (tests and `serve` listen themselves).
  * Order matters: OpenAPI collector → error handlers → auth → rate limit → routes.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logsRequests = (options.logger as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info');
   const app = Fastify({
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.http.jsonBodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      // v4, not the v7 of stored ids: request ids need no order, and this is on every request.
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    // Every answer Fastify or Node would write by itself goes through the error handler instead:
+    // while closing (503, below), bad URLs and over-long path parameters (frameworkErrors),
+    // unparsable requests (clientErrorHandler), a missing Host header (checked below).
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      sendError(error, request as FastifyRequest, reply as FastifyReply);
+      if (logsRequests) logRequest(request as FastifyRequest, reply as FastifyReply);
     },
-    routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, options.logger),
+    http: { requireHostHeader: false },
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
+    routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { removeAdditional: false } },
   });
+  app.server.on('checkExpectation', answerUnmetExpectation);
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON (and multipart where a route registers it) are the only bodies the API takes: other
   // content types, plain text included, are answered 415.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
 
+  // Requests that arrive while the server drains are refused, so the client retries elsewhere.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // Callback-style hooks: an async one costs a promise and a microtask on every request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      return done(new AppError('SERVICE_UNAVAILABLE', 503, 'The server is shutting down; retry the request'));
+    }
+    // HTTP/1.1 requires a Host header (Node would answer 400 itself, without the envelope).
+    const raw = request.raw;
+    if (raw.httpVersionMajor === 1 && raw.httpVersionMinor === 1 && raw.headers.host === undefined) {
+      return done(badRequest('An HTTP/1.1 request must carry a Host header'));
+    }
     done();
   });
+  // Path parameters and query strings holding text no database can store (bodies: the JSON parser).
+  app.addHook('preValidation', refuseUnstorableParams);
   // A POST/PUT/PATCH sent with no body at all (no content type) means "no fields", like `{}`:
   // bodies whose fields are all optional then work, and required fields still get named.
   // (Attached only to routes that take a body: a hook costs every request it runs on.)
@@ -67,19 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
     route.preValidation = [emptyBodyIsNoFields, ...existing];
   });
-  // One log line per request; never headers (tokens) and never the query string (signatures).
-  const logsRequests = (options.logger as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info');
   if (logsRequests) app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        keyId: request.principal?.keyId,
-      },
-      'request',
-    );
+    logRequest(request, reply);
     done();
   });
 
@@ -93,23 +105,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-/** `\u0000` not preceded by an escaping backslash: the NUL character inside a JSON string. */
-const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+/**
+ * One log line per request; never headers (tokens) and never the query string (signatures);
+ * token-shaped parts of the path are removed, and the request id is one the server accepted.
+ */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info(
+    {
+      method: request.method,
+      path: redactTokens(request.url.split('?')[0]),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      keyId: request.principal?.keyId,
+    },
+    'request',
+  );
+}
 
 /**
- * The default JSON parser (prototype-poisoning keys refused), plus one rule: strings may not hold
- * the NUL character, which PostgreSQL cannot store in JSON and which is never meaningful in this
- * API, so both databases answer the same 400 instead of one of them failing.
+ * The default JSON parser (prototype-poisoning keys refused), after one pass over the text
+ * (checkJsonText) that refuses bodies nested deeper than MAX_JSON_BODY_DEPTH, and strings
+ * holding the NUL character or an unpaired surrogate: PostgreSQL cannot store either and
+ * neither is meaningful in this API, so both databases answer the same 400.
  */
 function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body === 'string' && NUL_ESCAPE.test(body)) {
-      done(new AppError('BAD_REQUEST', 400, 'Strings in the body may not contain the NUL character (\\u0000)'), undefined);
+    const text = String(body);
+    const problem = checkJsonText(text);
+    if (problem) {
+      done(badRequest(problem), undefined);
       return;
     }
-    parse(request, String(body), done);
+    parse(request, text, done);
   });
 }
 

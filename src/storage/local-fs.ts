@@ -5,17 +5,21 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { assertValidBlobKey, InvalidBlobKeyError, type BlobInfo, type BlobReader, type BlobStore } from './blob-store.ts';
 
+const PRIVATE_DIRECTORY = 0o700;
+const PRIVATE_FILE = 0o600;
+
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 
 /**
  * Blobs as plain files under `root` (default `$DATA_DIR/files`). A write goes to a hidden
  * temporary file beside its target, is flushed to disk and then renamed into place, so a crash
  * at any moment leaves either the whole file or none under the key; an interrupted write leaves
- * at most a dot-file that no key can name.
+ * at most a dot-file that no key can name. Directories are created 0700 and files 0600: stored
+ * files are readable by the server's user only.
  */
 export function createLocalBlobStore(root: string): BlobStore {
   const base = path.resolve(root);
-  fs.mkdirSync(base, { recursive: true });
+  fs.mkdirSync(base, { recursive: true, mode: PRIVATE_DIRECTORY });
 
   function fileFor(key: string): string {
     assertValidBlobKey(key);
@@ -30,9 +34,9 @@ export function createLocalBlobStore(root: string): BlobStore {
 
     async put(key: string, source: Readable | AsyncIterable<Uint8Array>): Promise<BlobInfo> {
       const target = fileFor(key);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIRECTORY });
       const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-      let handle: FileHandle | undefined = await open(temporary, 'wx', 0o600);
+      let handle: FileHandle | undefined = await open(temporary, 'wx', PRIVATE_FILE);
       try {
         let size = 0;
         for await (const chunk of source) {

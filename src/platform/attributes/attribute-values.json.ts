@@ -47,8 +47,37 @@ function compile(schema: object): Compiled {
   return entry;
 }
 
+/**
+ * Deepest nesting of arrays and objects in the value of a `json` (or external/custom object)
+ * attribute. SQLite's JSON functions fail on values nested about 1,000 levels deep, and stored
+ * values are read back by recursive code; no real document needs more than a few levels.
+ */
+export const MAX_JSON_VALUE_DEPTH = 32;
+
+/** Whether `value` nests arrays/objects deeper than `max`; iterative, so any depth is safe. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const pending: object[] = [value];
+  const depths: number[] = [1];
+  while (pending.length > 0) {
+    const node = pending.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') {
+        pending.push(child as object);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
 /** Any JSON value; validated against the attribute's JSON Schema when it has one. */
 export function coerceJson(value: unknown, env: CoerceEnv): CoerceResult {
+  if (nestedDeeperThan(value, MAX_JSON_VALUE_DEPTH)) {
+    return { ok: false, message: `${env.path}: nested deeper than ${MAX_JSON_VALUE_DEPTH} levels` };
+  }
   const schema = env.attribute.schema;
   if (schema === null) return accept(value);
   const entry = compile(schema);
