@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../http/auth.ts';
 import { envelope } from '../../http/envelope.ts';
+import { unstorableText } from '../../http/request-checks.ts';
 import { createValidatorCompiler } from '../../http/validation.ts';
 import { badRequest } from '../../shared/errors.ts';
 import type { PhotosService, UploadPart } from './photos.service.ts';
@@ -32,10 +33,19 @@ async function* uploadParts(request: FastifyRequest): AsyncGenerator<UploadPart>
     }
     if (next.done) return;
     const part = next.value;
-    if (part.type === 'file') yield { kind: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
-    else {
+    // File names and field values are stored: text no database can store is refused, as in JSON
+    // bodies, and so are part names holding it. (Busboy leaves the name of a nameless part undefined.)
+    const nameProblem = unstorableText(part.fieldname ?? '');
+    if (nameProblem) throw badRequest(`A multipart part name ${nameProblem}`);
+    if (part.type === 'file') {
+      const problem = unstorableText(part.filename ?? '');
+      if (problem) throw badRequest(`The file name of multipart part ${JSON.stringify(part.fieldname)} ${problem}`);
+      yield { kind: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
+    } else {
       // A field sent with a JSON content type arrives parsed; the service only takes text.
       const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+      const problem = unstorableText(value);
+      if (problem) throw badRequest(`Multipart field ${JSON.stringify(part.fieldname)} ${problem}`);
       yield { kind: 'field', name: part.fieldname, value, truncated: part.valueTruncated };
     }
   }
