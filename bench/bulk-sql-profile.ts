@@ -14,6 +14,7 @@
  * and the statements ranked by it (multi-row VALUES and IN lists folded, so one line stands for
  * all the batch sizes of a statement).
  */
+import { leadTable } from './tables.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,7 +126,7 @@ try {
     console.log(`bulk-create of ${items} items${values.pragma.length > 0 ? ` (pragma ${values.pragma.join(', ')})` : ''}`);
     await runJob(runtime, () => runtime.services.bulk.bulkCreate(principal, PROCEDURE, bulkCreateItems(items)), principal.teamId);
     if (values.update) {
-      const rows = await runtime.db.kysely.selectFrom('processes').select('id').orderBy('created_at').orderBy('id').execute();
+      const rows = await runtime.db.kysely.selectFrom(await leadTable(runtime.db)).select('id').orderBy('created_at').orderBy('id').execute();
       stats = new Map();
       phaseStart = usage();
       console.log(`\nbulk-update of ${rows.length} items`);

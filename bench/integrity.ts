@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseTarget } from '../src/db/database.ts';
+import { leadTable } from './tables.ts';
 
 export interface DerivedCheck {
   readonly processes: number;
@@ -18,7 +19,7 @@ export async function checkDerived(target: DatabaseTarget): Promise<DerivedCheck
     const fullName = db.dialect.jsonValue('derived_data', 'full_name', 'text');
     const { rows } = await sql<{ total: number | string; missing: number | string | null }>`
       select count(*) as total, sum(case when ${fullName} is null then 1 else 0 end) as missing
-      from processes where is_deleted = 0`.execute(db.kysely);
+      from ${sql.table(await leadTable(db))} where is_deleted = 0`.execute(db.kysely);
     return { processes: Number(rows[0].total), missingFullName: Number(rows[0].missing ?? 0) };
   } finally {
     await db.close();

@@ -1,6 +1,17 @@
 import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseTarget, type Db } from '../src/db/database.ts';
+import { leadTable } from './tables.ts';
+
+/** Runs `work` on a short-lived handle of its own. */
+async function withDb<T>(target: DatabaseTarget, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(target);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
 
 /**
  * The floor of a bulk create: the very rows the server wrote to `processes`, inserted again with
@@ -51,14 +62,15 @@ export interface RawInsertResult {
  * settings would run PRAGMA optimize, an ANALYZE the server itself did not ask for.
  */
 export async function snapshotProcesses(target: DatabaseTarget): Promise<ProcessRowsSnapshot> {
-  const select = `select ${COLUMNS.join(', ')} from processes where is_deleted = 0 order by created_at, id`;
+  const table = await withDb(target, leadTable);
+  const select = `select ${COLUMNS.join(', ')} from ${table} where is_deleted = 0 order by created_at, id`;
   const asText = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && typeof value !== 'string' ? JSON.stringify(value) : value);
   const toRows = (rows: readonly Record<string, unknown>[]) => rows.map((row) => COLUMNS.map((c) => asText(c, row[c])));
   if (target.kind === 'sqlite') {
     const db = new DatabaseSync(target.file, { readOnly: true });
     try {
       // The primary key's automatic index has no SQL: the raw table declares its own.
-      const indexes = db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = 'processes' and sql is not null`).all();
+      const indexes = db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table);
       return { rows: toRows(db.prepare(select).all()), indexSql: indexes.map((r) => String(r.sql)) };
     } finally {
       db.close();
@@ -68,7 +80,7 @@ export async function snapshotProcesses(target: DatabaseTarget): Promise<Process
   try {
     const { rows } = await sql<Record<string, unknown>>`${sql.raw(select)}`.execute(db.kysely);
     const { rows: indexes } = await sql<{ indexdef: string }>`
-      select indexdef from pg_indexes where schemaname = current_schema() and tablename = 'processes' and indexname <> 'processes_pkey'`.execute(db.kysely);
+      select indexdef from pg_indexes where schemaname = current_schema() and tablename = ${table} and indexname <> ${`${table}_pkey`}`.execute(db.kysely);
     return { rows: toRows(rows), indexSql: indexes.map((r) => r.indexdef) };
   } finally {
     await db.close();
@@ -78,7 +90,7 @@ export async function snapshotProcesses(target: DatabaseTarget): Promise<Process
 /** The same index on another table, its name prefixed (two raw tables carry the same indexes). */
 function onTable(indexSql: string, table: string, prefix: string): string {
   const rewritten = indexSql
-    .replace(/\bon\s+(?:"?\w+"?\.)?"?processes"?(?=[\s(])/i, `on ${table}`)
+    .replace(/\bon\s+(?:"?\w+"?\.)?"?proc_[0-9a-f]{32}"?(?=[\s(])/i, `on ${table}`)
     .replace(/(\bindex\s+)"?(\w+)"?/i, `$1${prefix}$2`);
   if (!rewritten.includes(`on ${table}`) || !rewritten.includes(prefix)) throw new Error(`cannot retarget index: ${indexSql}`);
   return rewritten;

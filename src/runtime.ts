@@ -93,7 +93,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     async maintenance(): Promise<void> {
       await backgroundJobs.service.purgeExpired();
       await engine.purgeFinished(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
-      await db.dialect.refreshStatistics(db.kysely);
+      await db.dialect.refreshStatistics(db.kysely, ['background_job_entries']);
     },
 
     /** Builds the HTTP app (not listening); starts watching for changes other processes make. */

@@ -67,7 +67,7 @@ export function loadConfig(env: Env): Config {
       bulkBodyLimit: integer('BULK_BODY_LIMIT', 50 * MIB, 1024, 1024 * MIB),
       rateLimitPerKey: integer('RATE_LIMIT_PER_KEY', 50, 0, 1_000_000),
     },
-    database: { url: databaseUrl, sqlitePath: path.join(dataDir, 'chakra.db'), readTimeoutMs: integer('QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000) },
+    database: { url: databaseUrl, sqlitePath: path.join(dataDir, 'chakra.db'), readTimeoutMs: integer('QUERY_TIMEOUT_MS', 30_000, 1, 3_600_000) },
     storage: { dataDir, url: storageUrl, s3Endpoint: read('S3_ENDPOINT') },
     secretKey,
     logLevel: logLevelRaw as LogLevel,

@@ -269,6 +269,13 @@ export interface RecordsTable {
 
 export type ProcessStatus = 'OPEN' | 'COMPLETED' | 'CANCELLED';
 
+/**
+ * A procedure's processes live in a table of their own, named after the procedure's id (see
+ * platform/processes/process-tables.ts): a write to one procedure touches only that procedure's
+ * indexes, however many procedures and teams the database holds.
+ */
+export type ProcedureTableName = `proc_${string}`;
+
 export interface ProcessesTable {
   id: string;
   team_id: string;
@@ -421,7 +428,8 @@ export interface Database {
   state_tasks: StateTasksTable;
   photos: PhotosTable;
   records: RecordsTable;
-  processes: ProcessesTable;
+  /** One table per procedure, all of this shape. */
+  [table: ProcedureTableName]: ProcessesTable;
   process_history: ProcessHistoryTable;
   sequences: SequencesTable;
   tasks: TasksTable;

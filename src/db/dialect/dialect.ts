@@ -2,6 +2,13 @@ import { sql, type Dialect as KyselyDialect, type Kysely, type RawBuilder } from
 
 /** How a JSON value is compared in SQL. */
 export type JsonValueKind = 'number' | 'text' | 'boolean';
+/** The SQL comparison operators the where grammar uses. */
+export type SqlComparison = '=' | '<>' | '>' | '>=' | '<' | '<=';
+/** The SQL type of the values of a list compared with `oneOf` (root columns are bigint, attribute numbers numeric). */
+export type SqlValueType = 'text' | 'numeric' | 'bigint' | 'boolean';
+
+/** Lists up to this long are written out as parameters; longer ones are bound as one array. */
+export const INLINE_LIST_MAX = 32;
 export type JsonColumn = 'data' | 'derived_data';
 
 const JSON_KEY = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
@@ -70,11 +77,14 @@ export interface Dialect {
   jsonObjectText(fields: readonly JsonObjectField[]): RawBuilder<string>;
   /** True when the JSON array at `column.key` contains `value`. */
   jsonArrayContains(column: JsonColumn, key: string, value: string | number | boolean, kind: JsonValueKind): RawBuilder<boolean>;
+  /** True when the JSON array at `column.key` contains any of `values` (long lists bound as one parameter, as in oneOf). */
+  jsonArrayContainsAny(column: JsonColumn, key: string, values: readonly (string | number | boolean)[], kind: JsonValueKind): RawBuilder<boolean>;
   /**
    * Brings the planner's statistics up to date after large changes (new indexes, bulk imports).
    * Without them SQLite guesses, and can read a whole procedure where an index would do.
+   * `tables`: the ones that changed (PostgreSQL analyzes just those; SQLite decides itself).
    */
-  refreshStatistics(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  refreshStatistics(db: Kysely<any>, tables: readonly string[]): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   /**
    * Takes `count` values of a counter (an `autoGenerate` primary key), in the caller's
    * transaction, without holding anything another transaction would wait for until commit.
@@ -86,6 +96,37 @@ export interface Dialect {
   /** Creates the counter's storage where it needs creating (PostgreSQL: the sequence). */
   ensureSequence(db: Kysely<any>, attributeId: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   dropSequence(db: Kysely<any>, attributeId: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /**
+   * Removes the foreign keys of `table` that reference `referenced` (migrations). PostgreSQL drops
+   * the constraints; SQLite, which cannot, rebuilds the table without them, rows and indexes kept.
+   */
+  dropForeignKeysTo(db: Kysely<any>, table: string, referenced: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /** True when the table exists (in the connection's schema on PostgreSQL). */
+  tableExists(db: Kysely<any>, table: string): Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /**
+   * What an attribute index holds for a value of `kind`. PostgreSQL's B-tree entries are limited
+   * to about 2,700 bytes, so text is indexed by its first 512 characters there (any stored text
+   * then fits), and compared through that prefix first (see compareValue); SQLite has no such
+   * limit and indexes the value itself.
+   */
+  indexKey(value: RawBuilder<unknown>, kind: JsonValueKind): RawBuilder<unknown>;
+  /** `value op param` for an attribute value, written so the attribute's index serves it. */
+  compareValue(value: RawBuilder<unknown>, kind: JsonValueKind, op: SqlComparison, param: unknown): RawBuilder<boolean>;
+  /**
+   * `value` is one of `params`, written so the attribute's index serves it (`indexed`) or for a
+   * plain column. Long lists are bound as one array parameter: a filter of 200 conditions of 200
+   * values each would pass SQLite's limit on bound parameters otherwise.
+   */
+  oneOf(value: RawBuilder<unknown>, type: SqlValueType, params: readonly unknown[], indexed: boolean, indexable: boolean): RawBuilder<boolean>;
+  /**
+   * How many lists longer than INLINE_LIST_MAX one query may offer to its indexes (`indexable`
+   * in oneOf); the others are written so no index considers them. PostgreSQL's planner takes
+   * minutes, and cannot be cancelled, weighing an index scan for each of some 150 array
+   * comparisons ANDed together; SQLite has no such limit.
+   */
+  readonly indexableLongLists: number;
+  /** The ORDER BY keys that sort by an attribute value in its index's order (PostgreSQL text: the prefix, then the value). */
+  sortKeys(value: RawBuilder<unknown>, kind: JsonValueKind): RawBuilder<unknown>[];
   /** Names of the indexes on a table whose name starts with `prefix`. */
   listIndexNames(db: Kysely<any>, table: string, prefix: string): Promise<string[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   /**

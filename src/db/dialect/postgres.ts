@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql } from 'kysely';
-import { jsonKey, jsonObjectArguments, rawColumn, type Dialect, type JsonValueKind, type OpenedDialect } from './dialect.ts';
+import { INLINE_LIST_MAX, jsonKey, jsonObjectArguments, rawColumn, type Dialect, type JsonValueKind, type OpenedDialect, type SqlValueType } from './dialect.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -15,6 +15,16 @@ const types = {
 
 const JSONB_TYPE: Record<JsonValueKind, string> = { number: 'number', text: 'string', boolean: 'boolean' };
 const SQL_TYPE: Record<JsonValueKind, string> = { number: 'numeric', text: 'text', boolean: 'boolean' };
+
+/**
+ * Text is indexed by its first 512 characters: at most 2,048 bytes in UTF-8, so an entry with
+ * created_at and id stays under the B-tree's limit of about 2,700 bytes whatever is stored.
+ */
+const TEXT_INDEX_CHARS = 512;
+const prefix = (value: unknown) => sql`left(${value}, ${sql.lit(TEXT_INDEX_CHARS)})`;
+/** The same prefix taken in JavaScript (left() counts characters, i.e. code points). */
+const prefixOf = (text: string): string => (text.length <= TEXT_INDEX_CHARS ? text : [...text].slice(0, TEXT_INDEX_CHARS).join(''));
+const ARRAY_TYPE: Record<SqlValueType, string> = { text: 'text[]', numeric: 'numeric[]', bigint: 'bigint[]', boolean: 'boolean[]' };
 
 /** One native sequence per autoGenerate attribute, named after the attribute's id. */
 const sequenceName = (attributeId: string): string => `seq_${attributeId.replace(/-/g, '')}`;
@@ -38,6 +48,9 @@ const postgresDialect: Dialect = {
     f.kind === 'flag' ? `("${f.column}" <> 0)` : `"${f.column}"`)})::text`,
   jsonIsAbsent: (column, key) => sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)}) is null`,
   booleanParam: (value) => value,
+  // PostgreSQL takes 65,535 parameters: a condition per value stays well within (200 × 200).
+  jsonArrayContainsAny: (column, key, values, kind) =>
+    sql<boolean>`(${sql.join(values.map((v) => postgresDialect.jsonArrayContains(column, key, v, kind)), sql` or `)})`,
   jsonArrayContains: (column, key, value, kind) =>
     sql<boolean>`(${rawColumn(column)}->${sql.raw(`'${jsonKey(key)}'`)} @> jsonb_build_array(${value}::${sql.raw(SQL_TYPE[kind])}))`,
   takeSequence: async (db, { attributeId }, count) => {
@@ -51,9 +64,42 @@ const postgresDialect: Dialect = {
     await sql`drop sequence if exists ${sql.id(sequenceName(attributeId))}`.execute(db);
   },
   // Autovacuum analyzes eventually; right after a bulk import or new indexes it may not have.
-  refreshStatistics: async (db) => {
-    await sql`analyze processes, background_job_entries`.execute(db);
+  refreshStatistics: async (db, tables) => {
+    if (tables.length > 0) await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
   },
+  dropForeignKeysTo: async (db, table, referenced) => {
+    const { rows } = await sql<{ name: string }>`
+      select conname as name from pg_constraint
+      where contype = 'f' and conrelid = ${table}::regclass and confrelid = ${referenced}::regclass`.execute(db);
+    for (const { name } of rows) await sql`alter table ${sql.table(table)} drop constraint ${sql.id(name)}`.execute(db);
+  },
+  tableExists: async (db, table) => {
+    const { rows } = await sql`select 1 from pg_tables where schemaname = current_schema() and tablename = ${table}`.execute(db);
+    return rows.length > 0;
+  },
+  indexKey: (value, kind) => (kind === 'text' ? prefix(value) : value),
+  // The prefix narrows through the index; the whole value decides. A value longer than the
+  // prefix compares above it, so the prefix bound is inclusive for > and <.
+  compareValue: (value, kind, op, param) => {
+    const whole = sql<boolean>`${value} ${sql.raw(op)} ${param}`;
+    if (kind !== 'text' || op === '<>') return whole;
+    const bound = op === '=' ? '=' : op.startsWith('>') ? '>=' : '<=';
+    return sql<boolean>`(${prefix(value)} ${sql.raw(bound)} ${prefix(param)} and ${whole})`;
+  },
+  indexableLongLists: 16,
+  oneOf: (value, type, params, indexed, indexable) => {
+    if (params.length <= INLINE_LIST_MAX) {
+      const inline = sql<boolean>`${value} in (${sql.join(params.map((p) => sql`${p}`))})`;
+      return indexed && type === 'text' ? sql<boolean>`(${prefix(value)} in (${sql.join(params.map((p) => sql`${prefixOf(String(p))}`))}) and ${inline})` : inline;
+    }
+    const whole = sql<boolean>`${value} = any(${[...params]}::${sql.raw(ARRAY_TYPE[type])})`;
+    // A boolean test is no index condition: the planner does not weigh an index scan for it.
+    if (!indexable) return sql<boolean>`((${whole}) is true)`;
+    if (!indexed || type !== 'text') return whole;
+    const prefixes = [...new Set(params.map((p) => prefixOf(String(p))))];
+    return sql<boolean>`(${prefix(value)} = any(${prefixes}::text[]) and ${whole})`;
+  },
+  sortKeys: (value, kind) => (kind === 'text' ? [prefix(value), value] : [value]),
   listIndexNames: async (db, table, prefix) => {
     const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = ${table} and indexname like ${`${prefix}%`}`.execute(db);
     return rows.map((r) => r.name);
@@ -112,9 +158,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Opened
     return pool;
   };
   const pool = open(max, searchPath, 5000);
-  // Waiting in line for a reader counts against the same budget as running.
+  // Waiting in line for a reader (or for a new connection) may take as long as the budget, and
+  // never less than the main pool allows.
   const budget = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-  const readPool = open(Math.max(2, Math.ceil(max / 2)), `${searchPath} -c statement_timeout=${budget}`, budget);
+  const readPool = open(Math.max(2, Math.ceil(max / 2)), `${searchPath} -c statement_timeout=${budget}`, Math.max(budget, 5000));
   return {
     dialect: postgresDialect,
     kyselyDialect: new PostgresDialect({ pool }),

@@ -13,7 +13,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
-import { jsonKey, jsonObjectArguments, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
+import { INLINE_LIST_MAX, jsonKey, jsonObjectArguments, rawColumn, type Dialect, type OpenedDialect } from './dialect.ts';
 import { createReaderPool, readerPoolDialect } from './sqlite-readers.ts';
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -95,6 +95,11 @@ const sqliteDialect: Dialect = {
   jsonIsAbsent: (column, key) => sql<boolean>`json_type(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) is null`,
   // node:sqlite binds no booleans, and json_extract reads JSON booleans as 1/0.
   booleanParam: (value) => (value ? 1 : 0),
+  jsonArrayContainsAny: (column, key, values) => {
+    const list = values.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+    const within = list.length <= INLINE_LIST_MAX ? sql`(${sql.join(list.map((v) => sql`${v}`))})` : sql`(select value from json_each(${JSON.stringify(list)}))`;
+    return sql<boolean>`exists (select 1 from json_each(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) where value in ${within})`;
+  },
   jsonArrayContains: (column, key, value) =>
     sql<boolean>`exists (select 1 from json_each(${rawColumn(column)}, ${sql.raw(`'$.${jsonKey(key)}'`)}) where value = ${typeof value === 'boolean' ? Number(value) : value})`,
   takeSequence: async (db, { teamId, attributeId }, count) => {
@@ -113,6 +118,35 @@ const sqliteDialect: Dialect = {
   refreshStatistics: async (db) => {
     await sql`pragma optimize`.execute(db);
   },
+  // SQLite's own recipe for changing a table's constraints: a new table from the old definition
+  // without the clause, the rows copied, the old table dropped, the new one renamed, its indexes
+  // made again. Inside the migration's transaction, so it happens whole or not at all.
+  dropForeignKeysTo: async (db, table, referenced) => {
+    const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+    const definition = rows[0]?.sql;
+    if (!definition) throw new Error(`no table ${table}`);
+    const clause = new RegExp(`\\s+references\\s+"?${referenced}"?\\s*\\("?id"?\\)`, 'gi');
+    const rebuilt = `${table}__rebuilt`;
+    const create = definition.replace(clause, '').replace(/^CREATE TABLE\s+"?[A-Za-z0-9_]+"?/i, `CREATE TABLE "${rebuilt}"`);
+    const { rows: indexes } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(db);
+    await sql.raw(create).execute(db);
+    await sql`insert into ${sql.table(rebuilt)} select * from ${sql.table(table)}`.execute(db);
+    await sql`drop table ${sql.table(table)}`.execute(db);
+    await sql`alter table ${sql.table(rebuilt)} rename to ${sql.table(table)}`.execute(db);
+    for (const index of indexes) await sql.raw(index.sql).execute(db);
+  },
+  tableExists: async (db, table) => {
+    const { rows } = await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+    return rows.length > 0;
+  },
+  indexKey: (value) => value,
+  compareValue: (value, _kind, op, param) => sql<boolean>`${value} ${sql.raw(op)} ${param}`,
+  // A long list is one JSON text parameter, read back by json_each (the index still serves the IN).
+  indexableLongLists: Number.POSITIVE_INFINITY,
+  oneOf: (value, _type, params) => params.length <= INLINE_LIST_MAX
+    ? sql<boolean>`${value} in (${sql.join(params.map((p) => sql`${p}`))})`
+    : sql<boolean>`${value} in (select value from json_each(${JSON.stringify(params)}))`,
+  sortKeys: (value) => [value],
   listIndexNames: async (db, table, prefix) => {
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name like ${`${prefix}%`}`.execute(db);
     return rows.map((r) => r.name);

@@ -2,17 +2,12 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Db } from '../../db/database.ts';
 import type { EntryCompletionStatus } from '../../db/schema.ts';
 import { LeaseLostError, type JobContext, type JobOutcome } from '../../jobs/index.ts';
-import { isAppError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { TeamModelCache } from '../procedures/team-model-cache.ts';
-import { createProcess, deleteProcess, updateProcess, type WriterDeps, type WriteScope } from '../processes/process-writer.ts';
-import { createProcessesRepo } from '../processes/processes.repo.ts';
-import { isVisible, visibleUserIds } from '../processes/process-visibility.ts';
-import { createBackgroundJobsRepo, type EntryResult, type EntryRow } from '../background-jobs/background-jobs.repo.ts';
-import { statusMessage } from '../background-jobs/background-jobs.mapper.ts';
+import { createMany, procedureTable, updateMany, type UpdateItem, type WriteOutcome, type WriterDeps, type WriteScope } from '../processes/index.ts';
+import { createBackgroundJobsRepo, statusMessage, type EntryResult, type EntryRow } from '../background-jobs/index.ts';
 import { changeOf, isObject, targetOf } from './bulk-items.ts';
-import { createProcessesBatch } from './bulk-create.batch.ts';
 import type { PartitionPayload } from './bulk.service.ts';
 
 export interface ProcessorDeps extends WriterDeps {
@@ -50,35 +45,41 @@ const succeeded = (entry: EntryRow, processId: string): EntryResult => ({
 export function createBulkProcessor(deps: ProcessorDeps) {
   const { db, clock, logger } = deps;
 
-  async function applyEntry(scope: WriteScope, entry: EntryRow, apiType: string): Promise<EntryResult> {
-    const item = entry.api_data;
-    if (!isObject(item)) return invalid(entry, 'item: expected an object');
-    try {
-      if (apiType === 'process:ext-create') return succeeded(entry, (await createProcess(deps, scope, item)).id);
-      return await applyUpdate(scope, entry, item);
-    } catch (error: unknown) {
-      if (!isAppError(error)) throw error;
-      const message = error.messages.join('; ');
-      return error.status === 400 ? invalid(entry, message) : failed(entry, message);
-    }
+  /** An entry's result from the writer's outcome: a broken rule (400) is INVALID, anything else ERROR. */
+  const resultOf = (entry: EntryRow, outcome: WriteOutcome): EntryResult => {
+    if (outcome.ok) return succeeded(entry, outcome.row.id);
+    const message = outcome.error.messages.join('; ');
+    return outcome.error.status === 400 ? invalid(entry, message) : failed(entry, message);
+  };
+
+  /** Bulk Create: the entries' bodies through the processes writer, as one batch. */
+  async function applyCreates(scope: WriteScope, entries: readonly EntryRow[]): Promise<EntryResult[]> {
+    const outcomes = await createMany(deps, scope, entries.map((e) => e.api_data));
+    return entries.map((entry, i) => resultOf(entry, outcomes[i]));
   }
 
-  async function applyUpdate(scope: WriteScope, entry: EntryRow, item: Record<string, unknown>): Promise<EntryResult> {
-    const target = targetOf(item, scope.procedure);
+  /** Bulk Update: items read here (their format is bulk's), applied by the processes writer in order. */
+  async function applyUpdates(scope: WriteScope, entries: readonly EntryRow[]): Promise<EntryResult[]> {
+    const results: (EntryResult | null)[] = [];
+    const items: UpdateItem[] = [];
     const pk = scope.procedure.primaryKey?.shortId;
-    if (!target) return invalid(entry, `item has no identifier: give "id"${pk ? ` or "${pk}"` : ''}`);
-    const { change, isDeleted } = changeOf(item, scope.procedure);
-    if (isDeleted !== undefined && typeof isDeleted !== 'boolean') return invalid(entry, 'isDeleted: expected true or false');
-    const repo = createProcessesRepo(scope.tx);
-    const current = target.kind === 'id'
-      ? await repo.findLive(scope.team.id, scope.procedure.id, target.id, { forUpdate: true })
-      : await repo.findLiveByPk(scope.team.id, scope.procedure.id, target.value, { forUpdate: true });
-    if (!current || !isVisible(current, await visibleUserIds(scope.tx, scope.principal))) {
-      return failed(entry, `process not found (${target.kind === 'id' ? target.id : `${pk} = ${target.value}`})`);
+    for (const entry of entries) {
+      const item = entry.api_data;
+      const target = isObject(item) ? targetOf(item, scope.procedure) : null;
+      if (!isObject(item)) results.push(invalid(entry, 'item: expected an object'));
+      else if (!target) results.push(invalid(entry, `item has no identifier: give "id"${pk ? ` or "${pk}"` : ''}`));
+      else {
+        const { change, isDeleted } = changeOf(item, scope.procedure);
+        if (isDeleted !== undefined && typeof isDeleted !== 'boolean') results.push(invalid(entry, 'isDeleted: expected true or false'));
+        else {
+          results.push(null);
+          items.push({ target, change, isDeleted: isDeleted as boolean | undefined });
+        }
+      }
     }
-    const updated = Object.keys(change).length > 0 ? await updateProcess(deps, scope, current, change) : current;
-    if (isDeleted === true) await deleteProcess(deps, scope, updated);
-    return succeeded(entry, current.id);
+    const outcomes = await updateMany(deps, scope, items);
+    let next = 0;
+    return entries.map((entry, i) => results[i] ?? resultOf(entry, outcomes[next++]));
   }
 
   async function saveBatch(tx: Db, jobId: string, results: readonly EntryResult[]): Promise<void> {
@@ -111,9 +112,7 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       const procedure = team.procedures.get(job.procedure_id);
       if (!procedure) throw new Error(`procedure ${job.procedure_id} no longer exists`);
       const scope: WriteScope = { tx, team, procedure, principal: payload.principal };
-      const results: EntryResult[] = [];
-      if (job.api_type === 'process:ext-create' && !oneAtATime) results.push(...(await createProcessesBatch(deps, scope, entries)));
-      else for (const entry of entries) results.push(await applyEntry(scope, entry, job.api_type));
+      const results = job.api_type === 'process:ext-create' ? await applyCreates(scope, entries) : await applyUpdates(scope, entries);
       await saveBatch(tx, job.id, results);
       return entries;
     }).then((entries) => settle(cursor, entries));
@@ -154,14 +153,18 @@ export function createBulkProcessor(deps: ProcessorDeps) {
     }
   }
 
-  /** The last partition to finish marks the job SUCCESS (every entry reached a final status). */
-  async function finalize(payload: PartitionPayload): Promise<boolean> {
+  /**
+   * The last partition to finish marks the job SUCCESS (every entry reached a final status);
+   * returns the job's procedure id when it did.
+   */
+  async function finalize(payload: PartitionPayload): Promise<string | null> {
     return db.transaction(async (tx) => {
       const repo = createBackgroundJobsRepo(tx);
       const job = await repo.findJob(payload.teamId, payload.backgroundJobId);
-      if (!job || FINISHED.includes(job.completion_status) || job.count_not_started > 0 || job.count_in_progress > 0) return false;
+      if (!job || FINISHED.includes(job.completion_status) || job.count_not_started > 0 || job.count_in_progress > 0) return null;
       const now = clock();
-      return repo.updateJob(job.id, { completion_status: 'SUCCESS', completed_at: now, updated_at: now, status_message: statusMessage(job), started_at: job.started_at || now }, ['NOT_STARTED', 'IN_PROGRESS']);
+      const finished = await repo.updateJob(job.id, { completion_status: 'SUCCESS', completed_at: now, updated_at: now, status_message: statusMessage(job), started_at: job.started_at || now }, ['NOT_STARTED', 'IN_PROGRESS']);
+      return finished ? job.procedure_id : null;
     });
   }
 
@@ -187,7 +190,7 @@ export function createBulkProcessor(deps: ProcessorDeps) {
       logger.info({ ...log, entries: settled }, 'bulk partition finished');
       // A bulk import can change a procedure's size many times over: refresh the planner's view.
       // Housekeeping, not part of the job: it may wait behind a running autovacuum.
-      if (jobFinished) void db.dialect.refreshStatistics(db.kysely).catch((error: unknown) => logger.warn({ err: error }, 'refreshing statistics failed'));
+      if (jobFinished) void db.dialect.refreshStatistics(db.kysely, [procedureTable(jobFinished), 'background_job_entries']).catch((error: unknown) => logger.warn({ err: error }, 'refreshing statistics failed'));
       return 'done';
     },
 

@@ -6,12 +6,9 @@ import type { Clock } from '../../shared/time.ts';
 import type { JobEngine } from '../../jobs/index.ts';
 import type { TeamModelCache } from '../procedures/team-model-cache.ts';
 import type { ProcedureModel } from '../procedures/procedure-model.ts';
-import { createBackgroundJobsRepo, type BackgroundJobRow, type EntryInsert } from '../background-jobs/background-jobs.repo.ts';
-import { countsOf, toJobWire } from '../background-jobs/background-jobs.mapper.ts';
-import { coerceAttributeValue, emptyReferences } from '../attributes/attribute-values.ts';
-import { coerceContext } from '../processes/process-writer.ts';
+import { countsOf, createBackgroundJobsRepo, toJobWire, type BackgroundJobRow, type EntryInsert } from '../background-jobs/index.ts';
+import { primaryKeysOf, storedPrimaryKey } from '../processes/index.ts';
 import { isObject, partitionsOf, targetOf, type KeyLinks } from './bulk-items.ts';
-import { createBulkRepo } from './bulk.repo.ts';
 
 export const BULK_PARTITION_JOB = 'bulk.partition';
 export type ApiType = 'process:ext-create' | 'process:ext-update';
@@ -67,12 +64,9 @@ export function createBulkService(deps: BulkDeps) {
       const target = targetOf(item, procedure);
       if (target?.kind === 'id') ids.add(target.id);
     }
-    const ctx = coerceContext(await models.get(teamId));
-    const storedPk = (value: unknown) => {
-      const coerced = coerceAttributeValue(pk, value, pk.shortId, ctx, emptyReferences());
-      return coerced.ok && coerced.value !== null ? String(coerced.value) : undefined;
-    };
-    return { pkOfId: await createBulkRepo(db).pkValuesOf(teamId, procedure.id, [...ids]), storedPk };
+    const team = await models.get(teamId);
+    const storedPk = (value: unknown) => storedPrimaryKey(team, procedure, value);
+    return { pkOfId: await primaryKeysOf(db, teamId, procedure.id, [...ids]), storedPk };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { AttributeModel } from '../procedures/procedure-model.ts';
+import { procedureTable } from './process-tables.ts';
 
 /** The attributes of one procedure or state task whose values are photo ids, by shortId. */
 export interface PhotoAttributeKeys {
@@ -36,16 +37,15 @@ export function createProcessPhotoReferencesRepo(db: Db) {
   return {
     /**
      * Whether a live process of one of these procedures, assigned to or created by one of
-     * `users`, holds the photo. One query per procedure: procedure_id and is_deleted are
-     * literals so the per-attribute partial indexes (process-indexes.repo.ts) can serve the
-     * `photo` comparison; procedure ids come from the team model, never from client text.
+     * `users`, holds the photo. One query per procedure table; is_deleted is a literal so the
+     * partial attribute indexes (process-tables.repo.ts) can serve the `photo` comparison.
      */
     async referencedByVisible(teamId: string, photoId: string, procedures: readonly PhotoAttributeKeys[], users: readonly string[]): Promise<boolean> {
       if (users.length === 0) return false;
       for (const keys of procedures) {
-        const found = await db.kysely.selectFrom('processes').select('id')
+        const found = await db.kysely.selectFrom(procedureTable(keys.ownerId)).select('id')
           .where('team_id', '=', teamId)
-          .where(sql<boolean>`procedure_id = ${sql.lit(keys.ownerId)} and is_deleted = 0`)
+          .where(sql<boolean>`is_deleted = 0`)
           .where(dataHoldsPhoto(db, keys, photoId))
           .where(visibleTo(users))
           .limit(1).executeTakeFirst();
@@ -54,15 +54,17 @@ export function createProcessPhotoReferencesRepo(db: Db) {
       return false;
     },
 
-    /** Whether any of these processes is live and assigned to or created by one of `users`. */
-    async anyVisible(teamId: string, processIds: readonly string[], users: readonly string[]): Promise<boolean> {
+    /** Whether any of these processes (by procedure id) is live and assigned to or created by one of `users`. */
+    async anyVisible(teamId: string, processIds: ReadonlyMap<string, readonly string[]>, users: readonly string[]): Promise<boolean> {
       if (users.length === 0) return false;
-      for (let i = 0; i < processIds.length; i += IN_CHUNK) {
-        const found = await db.kysely.selectFrom('processes').select('id')
-          .where('team_id', '=', teamId).where('id', 'in', processIds.slice(i, i + IN_CHUNK)).where('is_deleted', '=', 0)
-          .where(visibleTo(users))
-          .limit(1).executeTakeFirst();
-        if (found) return true;
+      for (const [procedureId, ids] of processIds) {
+        for (let i = 0; i < ids.length; i += IN_CHUNK) {
+          const found = await db.kysely.selectFrom(procedureTable(procedureId)).select('id')
+            .where('team_id', '=', teamId).where('id', 'in', ids.slice(i, i + IN_CHUNK)).where(sql<boolean>`is_deleted = 0`)
+            .where(visibleTo(users))
+            .limit(1).executeTakeFirst();
+          if (found) return true;
+        }
       }
       return false;
     },

@@ -3,6 +3,7 @@ import { isUuid } from '../../shared/ids.ts';
 import type { ValueReferences } from '../attributes/attribute-values.ts';
 import { createUsersRepo } from '../users/index.ts';
 import { createRecordsRepo } from '../records/records.repo.ts';
+import type { TeamModel } from '../procedures/procedure-model.ts';
 import type { DataTarget } from './process-data.ts';
 import { createProcessesRepo } from './processes.repo.ts';
 import { createTasksRepo } from '../tasks/tasks.repo.ts';
@@ -15,10 +16,11 @@ export type MissingPhotoIds = (teamId: string, ids: readonly string[], tx: Db) =
  * usernames written into `user` attributes into user UUIDs. Returns the problems found.
  */
 export async function resolveReferences(
-  tx: Db, teamId: string, refs: ValueReferences, written: readonly { changes: Map<string, unknown>; target: DataTarget }[],
+  tx: Db, team: TeamModel, refs: ValueReferences, written: readonly { changes: Map<string, unknown>; target: DataTarget }[],
   missingPhotoIds: MissingPhotoIds,
 ): Promise<string[]> {
   const problems: string[] = [];
+  const teamId = team.id;
   const users = createUsersRepo(tx);
   const byName = await users.idsByUsername(teamId, [...new Set(refs.usernames)]);
   for (const { changes, target } of written) {
@@ -36,7 +38,7 @@ export async function resolveReferences(
     for (const id of wanted) if (!found.has(id)) problems.push(`${where.get(id) ?? 'data'}: unknown ${kind} "${id}" (not an object of this team)`);
   };
   await unknown('user', refs.users, (ids) => users.existingIds(teamId, ids));
-  await unknown('process', refs.processes, (ids) => createProcessesRepo(tx).existingIds(teamId, ids));
+  await unknown('process', refs.processes, (ids) => createProcessesRepo(tx).existingIds(teamId, procedureIdsOf(team), ids));
   await unknown('record', refs.records, (ids) => createRecordsRepo(tx).existingIds(teamId, ids));
   await unknown('task', refs.tasks, (ids) => createTasksRepo(tx).existingIds(teamId, ids));
   await unknown('photo', refs.photos, async (ids) => {
@@ -45,6 +47,9 @@ export async function resolveReferences(
   });
   return problems;
 }
+
+/** Each of the team's procedures once (the model lists each under its shortId and its id). */
+const procedureIdsOf = (team: TeamModel): string[] => [...new Set([...team.procedures.values()].map((p) => p.id))];
 
 /** Which attribute each referenced id was written into, so messages can name the field. */
 function pathsById(written: readonly { changes: Map<string, unknown>; target: DataTarget }[]): Map<string, string> {

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { preparedInsert, preparedQuery } from '../../db/prepared.ts';
-import type { Database, ProcessesTable } from '../../db/schema.ts';
-import { fieldExpression, whereToSql } from '../query/where.repo.ts';
+import type { Database, ProcedureTableName, ProcessesTable } from '../../db/schema.ts';
+import { sortExpressions, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
 import { PROCESS_JSON_FIELDS } from './processes.mapper.ts';
 import * as errors from './processes.errors.ts';
+import { procedureTable } from './process-tables.ts';
 
 export type ProcessRow = Omit<Selectable<ProcessesTable>, 'data' | 'derived_data'> & {
   data: Record<string, unknown>;
@@ -42,26 +43,26 @@ export interface ProcessJsonRow {
 /** Root fields that can be empty (the others are never null). */
 const NULLABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['state', 'assignedTo', 'createdBy']);
 
-/** Fetch by id is the hottest read; its statement is built once (see db/prepared.ts). */
-const liveById = (k: Kysely<Database>, p: (i: number) => string, lock: RawBuilder<unknown> | null) =>
-  k.selectFrom('processes').selectAll()
-    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`)
+/** Fetch by id is the hottest read; its statement is built once per procedure table (db/prepared.ts). */
+const liveById = (k: Kysely<Database>, p: (i: number) => string, table: ProcedureTableName, lock: RawBuilder<unknown> | null) =>
+  k.selectFrom(table).selectAll()
+    .where('team_id', '=', p(0)).where('id', '=', p(1)).where(sql<boolean>`is_deleted = 0`)
     .$if(lock !== null, (q) => q.modifyEnd(lock!));
-const selectLive = preparedQuery((k, p) => liveById(k, p, null));
-const selectLiveJson = preparedQuery((k, p, dialect) =>
-  k.selectFrom('processes').select(['assigned_to', 'created_by', dialect.jsonObjectText(PROCESS_JSON_FIELDS).as('json')])
-    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('id', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
-const selectLiveForUpdate = preparedQuery((k, p, dialect) => liveById(k, p, dialect.forUpdate));
+const selectLive = preparedQuery<Selectable<ProcessesTable>, ProcedureTableName>((k, p, _d, table) => liveById(k, p, table, null));
+const selectLiveJson = preparedQuery<ProcessJsonRow, ProcedureTableName>((k, p, dialect, table) =>
+  k.selectFrom(table).select(['assigned_to', 'created_by', dialect.jsonObjectText(PROCESS_JSON_FIELDS).as('json')])
+    .where('team_id', '=', p(0)).where('id', '=', p(1)).where(sql<boolean>`is_deleted = 0`));
+const selectLiveForUpdate = preparedQuery<Selectable<ProcessesTable>, ProcedureTableName>((k, p, dialect, table) => liveById(k, p, table, dialect.forUpdate));
 
-/** Creates bind every column to statements built once (db/prepared.ts). */
-const insertRows = preparedInsert('processes', [
+/** Creates bind every column to statements built once per table (db/prepared.ts). */
+const insertRows = preparedInsert<ProcedureTableName>('proc_', [
   'id', 'team_id', 'procedure_id', 'entity_id', 'record_id', 'created_by', 'assigned_to', 'belongs_to', 'status', 'state_id',
   'next_action_at', 'completed_at', 'data', 'derived_data', 'pk_value', 'is_deleted', 'deleted_at', 'created_at', 'updated_at',
 ]);
 const stored = (row: ProcessInsert) => ({ ...row, data: toJson(row.data), derived_data: toJson(row.derived_data) });
-const selectPkHolder = preparedQuery((k, p) =>
-  k.selectFrom('processes').select('id')
-    .where('team_id', '=', p(0)).where('procedure_id', '=', p(1)).where('pk_value', '=', p(2)).where(sql<boolean>`is_deleted = 0`));
+const selectPkHolder = preparedQuery<{ id: string }, ProcedureTableName>((k, p, _d, table) =>
+  k.selectFrom(table).select('id')
+    .where('team_id', '=', p(0)).where('pk_value', '=', p(1)).where(sql<boolean>`is_deleted = 0`));
 
 export function createProcessesRepo(db: Db) {
   const read = (row: Selectable<ProcessesTable>): ProcessRow => ({
@@ -71,17 +72,16 @@ export function createProcessesRepo(db: Db) {
   });
 
   /**
-   * The filters every list shares. procedure_id and is_deleted are written as literals: the
-   * partial per-attribute indexes are declared `WHERE procedure_id = '<id>' AND is_deleted = 0`,
-   * and a planner can only use them when the query states the same terms, not parameters.
-   * procedure_id is a UUID read from our own config tables, never client text.
+   * The filters every list shares, on the procedure's own table (process-tables.repo.ts).
+   * is_deleted is written as a literal: the indexes are partial on `is_deleted = 0`, and a
+   * planner can only use them when the query states the same term, not a parameter.
    * Lists and counts may read many rows: they run on `db.reads` (off the event loop on SQLite).
    */
   function scoped(query: Pick<ListQuery, 'teamId' | 'procedureId' | 'where' | 'visibleTo'>) {
     let q = db.reads
-      .selectFrom('processes')
+      .selectFrom(procedureTable(query.procedureId))
       .where('team_id', '=', query.teamId)
-      .where(sql<boolean>`procedure_id = ${sql.lit(query.procedureId)} and is_deleted = 0`)
+      .where(sql<boolean>`is_deleted = 0`)
       .where(whereToSql(query.where, db.dialect));
     if (query.visibleTo !== null) {
       const users = query.visibleTo;
@@ -98,14 +98,14 @@ export function createProcessesRepo(db: Db) {
 
   return {
     async insert(row: ProcessInsert): Promise<void> {
-      await insertRows(db, [stored(row)]);
+      await insertRows(db, [stored(row)], procedureTable(row.procedure_id));
     },
 
-    async update(teamId: string, id: string, changes: Partial<Omit<ProcessRow, 'id' | 'team_id'>>): Promise<void> {
+    async update(teamId: string, procedureId: string, id: string, changes: Partial<Omit<ProcessRow, 'id' | 'team_id' | 'procedure_id'>>): Promise<void> {
       const set: Record<string, unknown> = { ...changes };
       if (changes.data !== undefined) set.data = toJson(changes.data);
       if (changes.derived_data !== undefined) set.derived_data = toJson(changes.derived_data);
-      await db.kysely.updateTable('processes').set(set).where('team_id', '=', teamId).where('id', '=', id).execute();
+      await db.kysely.updateTable(procedureTable(procedureId)).set(set).where('team_id', '=', teamId).where('id', '=', id).execute();
     },
 
     /**
@@ -113,44 +113,61 @@ export function createProcessesRepo(db: Db) {
      * (PostgreSQL), so a read-merge-write of its data cannot lose a concurrent writer's change.
      */
     async findLive(teamId: string, procedureId: string, id: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
-      const [row] = await (options.forUpdate ? selectLiveForUpdate : selectLive)(db, [teamId, procedureId, id]);
+      const [row] = await (options.forUpdate ? selectLiveForUpdate : selectLive)(db, [teamId, id], procedureTable(procedureId));
       return row ? read(row) : undefined;
     },
 
     /** As findLive, as the wire object's JSON text (Fetch Process passes it through). */
     async findLiveJson(teamId: string, procedureId: string, id: string): Promise<ProcessJsonRow | undefined> {
-      const [row] = await selectLiveJson(db, [teamId, procedureId, id]);
-      return row as ProcessJsonRow | undefined;
+      const [row] = await selectLiveJson(db, [teamId, id], procedureTable(procedureId));
+      return row;
+    },
+
+    /** Live processes of the procedure named by any of these ids or primary-key values, in two statements per 500. */
+    async findLiveMany(teamId: string, procedureId: string, names: { ids: readonly string[]; pkValues: readonly string[] }, options: LockOptions = {}): Promise<ProcessRow[]> {
+      const table = procedureTable(procedureId);
+      const out: ProcessRow[] = [];
+      for (const [column, values] of [['id', [...new Set(names.ids)]], ['pk_value', [...new Set(names.pkValues)]]] as const) {
+        for (let i = 0; i < values.length; i += 500) {
+          const rows = await db.kysely.selectFrom(table).selectAll()
+            .where('team_id', '=', teamId).where(sql<boolean>`is_deleted = 0`).where(column, 'in', values.slice(i, i + 500))
+            .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
+            .execute();
+          out.push(...rows.map(read));
+        }
+      }
+      return out;
     },
 
     /** A process of the procedure by id, deleted or not (its history outlives it). */
     async findAny(teamId: string, procedureId: string, id: string): Promise<ProcessRow | undefined> {
-      const row = await db.kysely.selectFrom('processes').selectAll()
-        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('id', '=', id)
+      const row = await db.kysely.selectFrom(procedureTable(procedureId)).selectAll()
+        .where('team_id', '=', teamId).where('id', '=', id)
         .executeTakeFirst();
       return row ? read(row) : undefined;
     },
 
     /** A live process of the procedure by its primary-key value (unique among live processes). */
     async findLiveByPk(teamId: string, procedureId: string, pkValue: string, options: LockOptions = {}): Promise<ProcessRow | undefined> {
-      const row = await db.kysely.selectFrom('processes').selectAll()
-        .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('pk_value', '=', pkValue).where('is_deleted', '=', 0)
+      const row = await db.kysely.selectFrom(procedureTable(procedureId)).selectAll()
+        .where('team_id', '=', teamId).where('pk_value', '=', pkValue).where(sql<boolean>`is_deleted = 0`)
         .$if(options.forUpdate === true, (q) => q.modifyEnd(db.dialect.forUpdate))
         .executeTakeFirst();
       return row ? read(row) : undefined;
     },
 
     /** Several rows in few statements (bulk create). */
-    async insertMany(rows: readonly ProcessInsert[]): Promise<void> {
-      for (let i = 0; i < rows.length; i += 100) await insertRows(db, rows.slice(i, i + 100).map(stored));
+    async insertMany(procedureId: string, rows: readonly ProcessInsert[]): Promise<void> {
+      const table = procedureTable(procedureId);
+      for (let i = 0; i < rows.length; i += 100) await insertRows(db, rows.slice(i, i + 100).map(stored), table);
     },
 
     /** Which of these primary-key values live processes of the procedure already hold. */
     async pkValuesInUse(teamId: string, procedureId: string, values: readonly string[]): Promise<Set<string>> {
       const taken = new Set<string>();
       for (let i = 0; i < values.length; i += 500) {
-        const rows = await db.kysely.selectFrom('processes').select('pk_value')
-          .where('team_id', '=', teamId).where('procedure_id', '=', procedureId).where('is_deleted', '=', 0)
+        const rows = await db.kysely.selectFrom(procedureTable(procedureId)).select('pk_value')
+          .where('team_id', '=', teamId).where(sql<boolean>`is_deleted = 0`)
           .where('pk_value', 'in', values.slice(i, i + 500)).execute();
         for (const row of rows) if (row.pk_value !== null) taken.add(row.pk_value);
       }
@@ -158,14 +175,35 @@ export function createProcessesRepo(db: Db) {
     },
 
     async pkInUse(teamId: string, procedureId: string, pkValue: string): Promise<boolean> {
-      return (await selectPkHolder(db, [teamId, procedureId, pkValue])).length > 0;
+      return (await selectPkHolder(db, [teamId, pkValue], procedureTable(procedureId))).length > 0;
     },
 
-    /** The live processes among `ids`, for reference checks (a deleted process cannot be referred to). */
-    async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await db.kysely.selectFrom('processes').select('id').where('team_id', '=', teamId).where('id', 'in', [...ids]).where('is_deleted', '=', 0).execute();
-      return new Set(rows.map((r) => r.id));
+    /**
+     * The live processes among `ids`, of any of the team's procedures, for reference checks (a
+     * deleted process cannot be referred to): one primary-key probe per id and procedure table.
+     */
+    async existingIds(teamId: string, procedureIds: readonly string[], ids: readonly string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      if (ids.length === 0) return found;
+      for (const procedureId of procedureIds) {
+        const wanted = ids.filter((id) => !found.has(id));
+        if (wanted.length === 0) break;
+        const rows = await db.kysely.selectFrom(procedureTable(procedureId)).select('id')
+          .where('team_id', '=', teamId).where('id', 'in', wanted).where(sql<boolean>`is_deleted = 0`).execute();
+        for (const row of rows) found.add(row.id);
+      }
+      return found;
+    },
+
+    /** The primary-key value of each live process of the procedure among `ids`. */
+    async pkValuesOf(teamId: string, procedureId: string, ids: readonly string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db.kysely.selectFrom(procedureTable(procedureId)).select(['id', 'pk_value'])
+          .where('team_id', '=', teamId).where(sql<boolean>`is_deleted = 0`).where('id', 'in', ids.slice(i, i + 500)).execute();
+        for (const row of rows) if (row.pk_value !== null) out.set(row.id, row.pk_value);
+      }
+      return out;
     },
 
     /**
@@ -180,9 +218,10 @@ export function createProcessesRepo(db: Db) {
       // Columns that are never null are ordered plainly: a NULLS clause that differs from an
       // index's own order (PostgreSQL) would stop the index from giving the order.
       for (const { field, order } of query.sort) {
-        const expression = fieldExpression(field, db.dialect);
-        if (field.kind === 'root' && !NULLABLE_ROOT_FIELDS.has(field.field)) q = q.orderBy(expression, order);
-        else q = q.orderBy(expression, (ob) => (order === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()));
+        for (const expression of sortExpressions(field, db.dialect)) {
+          if (field.kind === 'root' && !NULLABLE_ROOT_FIELDS.has(field.field)) q = q.orderBy(expression, order);
+          else q = q.orderBy(expression, (ob) => (order === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()));
+        }
       }
       // Ties are broken by created_at, then id, in the last key's direction: the attribute
       // indexes end with (created_at, id), so they deliver this order as it is.

@@ -11,7 +11,8 @@ import type { WhereContext } from '../query/where.types.ts';
 import { createUsersRepo } from '../users/index.ts';
 import { createProcessHistoryRepo } from './process-history.repo.ts';
 import { isVisible, visibleUserIds } from './process-visibility.ts';
-import { createProcess, deleteProcess, updateProcess, type WriterDeps, type WriteScope } from './process-writer.ts';
+import { deleteProcess, updateProcess, type WriterDeps, type WriteScope } from './process-writer.ts';
+import { createOne } from './process-create.ts';
 import { createProcessesRepo, type ProcessRow } from './processes.repo.ts';
 import { toProcessWire, type ProcessWire } from './processes.mapper.ts';
 import * as errors from './processes.errors.ts';
@@ -124,7 +125,7 @@ export function createProcessesService(deps: ProcessesDeps) {
 
     async create(principal: Principal, procedureRef: string, body: Record<string, unknown>): Promise<ProcessWire> {
       const { team, procedure } = await scopeFor(principal, procedureRef);
-      return toProcessWire(await db.transaction((tx) => createProcess(deps, writeScope(tx, team, procedure, principal), body)));
+      return toProcessWire(await db.transaction((tx) => createOne(deps, writeScope(tx, team, procedure, principal), body)));
     },
 
     async update(principal: Principal, procedureRef: string, locator: ProcessLocator, body: Record<string, unknown>): Promise<ProcessWire> {

@@ -17,13 +17,16 @@ function taskDataHoldsPhoto(db: Db, keys: PhotoAttributeKeys, photoId: string): 
 export function createTaskPhotoReferencesRepo(db: Db) {
   return {
     /** The processes of the live tasks (of these state tasks) whose data holds the photo. */
-    async processIdsReferencing(teamId: string, photoId: string, stateTasks: readonly PhotoAttributeKeys[]): Promise<string[]> {
-      if (stateTasks.length === 0) return [];
-      const rows = await db.kysely.selectFrom('tasks').select('process_id').distinct()
+    /** The processes (by procedure id) whose live tasks hold the photo. */
+    async processIdsReferencing(teamId: string, photoId: string, stateTasks: readonly PhotoAttributeKeys[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      if (stateTasks.length === 0) return out;
+      const rows = await db.kysely.selectFrom('tasks').select(['procedure_id', 'process_id']).distinct()
         .where('team_id', '=', teamId).where('is_deleted', '=', 0)
         .where(sql<boolean>`(${sql.join(stateTasks.map((keys) => taskDataHoldsPhoto(db, keys, photoId)), sql` or `)})`)
         .execute();
-      return rows.map((r) => r.process_id);
+      for (const row of rows) out.set(row.procedure_id, [...(out.get(row.procedure_id) ?? []), row.process_id]);
+      return out;
     },
   };
 }

@@ -40,7 +40,7 @@ export function createTasksService(deps: TasksDeps) {
   /** Everything a body needs checked against the database: references and the assignee. */
   async function resolveInput(tx: Db, team: TeamModel, stateTask: StateTaskModel, input: TaskInput, refs: ReturnType<typeof emptyReferences>, problems: Problems) {
     const target = { attributes: stateTask.attributes, owner: `state task '${stateTask.shortId}'`, path: 'data' };
-    problems.invalid.push(...(await resolveReferences(tx, team.id, refs, [{ changes: input.data, target }], deps.missingPhotoIds)));
+    problems.invalid.push(...(await resolveReferences(tx, team, refs, [{ changes: input.data, target }], deps.missingPhotoIds)));
     let assignedTo: string | null | undefined = input.assignedTo;
     if (typeof assignedTo === 'string') {
       const user = await createUsersRepo(tx).findByReference(team.id, assignedTo, { activeOnly: true });

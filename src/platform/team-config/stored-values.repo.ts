@@ -1,12 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { OwnerKind } from '../../db/schema.ts';
+import { procedureTable } from '../processes/index.ts';
 
-/** Where the values of an owner's attributes are stored: its processes, records or tasks. */
-const STORE: Record<OwnerKind, { table: string; owner: string }> = {
-  procedure: { table: 'processes', owner: 'procedure_id' },
-  entity: { table: 'records', owner: 'entity_id' },
-  stateTask: { table: 'tasks', owner: 'state_task_id' },
+/** Where the values of an owner's attributes are stored: its processes (a table of their own), records or tasks. */
+const STORE: Record<OwnerKind, (ownerId: string) => { table: string; owner: string | null }> = {
+  procedure: (id) => ({ table: procedureTable(id), owner: null }),
+  entity: () => ({ table: 'records', owner: 'entity_id' }),
+  stateTask: () => ({ table: 'tasks', owner: 'state_task_id' }),
 };
 
 /**
@@ -15,10 +16,11 @@ const STORE: Record<OwnerKind, { table: string; owner: string }> = {
  */
 export function createStoredValuesRepo(db: Db) {
   async function count(teamId: string, ownerKind: OwnerKind, ownerId: string, condition: RawBuilder<boolean>): Promise<number> {
-    const { table, owner } = STORE[ownerKind];
+    const { table, owner } = STORE[ownerKind](ownerId);
+    const ofOwner = owner === null ? sql`` : sql`and ${sql.ref(owner)} = ${ownerId}`;
     const { rows } = await sql<{ n: number }>`
       select count(*) as n from ${sql.table(table)}
-      where team_id = ${teamId} and ${sql.ref(owner)} = ${ownerId} and is_deleted = 0 and ${condition}`.execute(db.kysely);
+      where team_id = ${teamId} ${ofOwner} and is_deleted = 0 and ${condition}`.execute(db.kysely);
     return Number(rows[0]?.n ?? 0);
   }
   return {

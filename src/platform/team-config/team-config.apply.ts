@@ -4,8 +4,7 @@ import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
 import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable, type TeamConfigState } from './config-objects.repo.ts';
 import { buildTeamModel } from '../procedures/build-team-model.ts';
-import { createProcessIndexesRepo } from '../processes/process-indexes.repo.ts';
-import { createSequencesRepo } from '../processes/sequences.repo.ts';
+import { createProcessTablesRepo, createSequencesRepo } from '../processes/index.ts';
 import type { TeamConfigFile } from './config-file.types.ts';
 import { labelOfRow, planConfigRows, type DesiredRow } from './team-config.plan.ts';
 import { applyUsers } from './team-config.apply-users.ts';
@@ -59,7 +58,7 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   // Users first: a pod or role the file drops can only be pruned once no user of the file is in it.
   const usersChanged = await applyUsers(tx, teamId, file, options, now, summary);
   if (options.prune) await pruneRows(tx, teamId, desired, state, summary);
-  await syncAttributeIndexes(tx, teamId, state);
+  await syncProcessStorage(tx, teamId, state);
   const rolesChanged = [...summary.created, ...summary.updated, ...summary.deleted].some((l) => l.startsWith('role '));
   const revisions = createRevisionsRepo(tx);
   if (usersChanged || rolesChanged) await revisions.bump('auth');
@@ -67,14 +66,19 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   return summary;
 }
 
-/** Keeps the per-attribute list indexes in step with the procedures (process-indexes.repo.ts). */
-async function syncAttributeIndexes(tx: Db, teamId: string, before: TeamConfigState): Promise<void> {
+/**
+ * Keeps each procedure's process table and its attribute indexes in step with the procedures
+ * (process-tables.repo.ts): only the tables of this team's procedures are touched, and a pruned
+ * procedure's table goes with it.
+ */
+async function syncProcessStorage(tx: Db, teamId: string, before: TeamConfigState): Promise<void> {
   const team = await createTeamsRepo(tx).findById(teamId);
   const after = await createConfigObjectsRepo(tx).loadState(teamId);
   const model = buildTeamModel(team!, after, tx.dialect.readJson);
-  const procedures = after.procedures.map((p) => model.procedures.get(p.id)!);
-  const known = [before, after].flatMap((s) => [...s.attributes, ...s.derived_attributes].map((a) => a.id));
-  await createProcessIndexesRepo(tx).sync(procedures, known);
+  const tables = createProcessTablesRepo(tx);
+  await tables.sync(after.procedures.map((p) => model.procedures.get(p.id)!));
+  const kept = new Set(after.procedures.map((p) => p.id));
+  for (const p of before.procedures) if (!kept.has(p.id)) await tables.drop(p.id);
   // Counters of autoGenerate primary keys exist exactly for the attributes that generate.
   const sequences = createSequencesRepo(tx);
   const generating = new Set(after.attributes.filter((a) => tx.dialect.readJson(a.auto_generate) !== null).map((a) => a.id));
@@ -145,6 +149,11 @@ async function pruneRows(
 ): Promise<void> {
   const repo = createConfigObjectsRepo(tx);
   const kept = new Set(desired.map((d) => d.row.id));
+  // A procedure's processes (deleted ones too: their history refers to them) keep it in use.
+  for (const procedure of state.procedures.filter((p) => !kept.has(p.id))) {
+    const held = await createProcessTablesRepo(tx).countAll(procedure.id);
+    if (held > 0) throw new ConfigApplyError(`cannot prune procedure ${procedure.short_id}: it still has ${held} process${held === 1 ? '' : 'es'}`);
+  }
   for (const table of [...WRITE_ORDER].reverse()) {
     for (const row of state[table]) {
       if (kept.has(row.id)) continue;

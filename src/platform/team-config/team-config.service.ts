@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
 import { createUsersRepo } from '../users/index.ts';
 import { createConfigObjectsRepo } from './config-objects.repo.ts';
+import { procedureTable } from '../processes/index.ts';
 import { parseConfigFile } from './config-file.ts';
 import { applyTeamConfig, type ApplySummary } from './team-config.apply.ts';
 import { exportTeamConfig } from './team-config.export.ts';
@@ -57,7 +58,10 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
         });
         await deps.revisionsChanged();
         // New attribute indexes are only chosen once the planner knows about them.
-        if (summary.created.length + summary.updated.length + summary.deleted.length > 0) await db.dialect.refreshStatistics(db.kysely);
+        if (summary.created.length + summary.updated.length + summary.deleted.length > 0) {
+          const procedures = await createConfigObjectsRepo(db).list('procedures', summary.teamId);
+          await db.dialect.refreshStatistics(db.kysely, procedures.map((p) => procedureTable(p.id)));
+        }
         return { ...summary, dryRun: false };
       } catch (error: unknown) {
         if (error instanceof DryRunRollback) return { ...error.summary, dryRun: true };
