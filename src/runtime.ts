@@ -10,7 +10,7 @@ import { buildApp } from './http/app.ts';
 import { createApiKeysService, createTokenResolver } from './platform/api-keys/index.ts';
 import { createRevisionWatcher } from './platform/revisions/index.ts';
 import { createTeamModelCache } from './platform/procedures/team-model-cache.ts';
-import { createProcessesModule } from './platform/processes/index.ts';
+import { createProcessesModule, createProcessStorage } from './platform/processes/index.ts';
 import { createPhotoVisibility, createTasksModule } from './platform/tasks/index.ts';
 import { createBulkModule } from './platform/bulk/index.ts';
 import { createBackgroundJobsModule } from './platform/background-jobs/index.ts';
@@ -56,7 +56,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const watcher = createRevisionWatcher(db);
   const revisionsChanged = () => watcher.refresh().catch((error: unknown) => logger.warn({ err: error }, 'cache revision check failed'));
   const apiKeys = createApiKeysService({ db, clock, revisionsChanged });
-  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged });
+  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage() });
   const users = createUsersModule({ db, clock, revisionsChanged });
   const models = createTeamModelCache(db, watcher);
   const photos = createPhotosModule({

@@ -2,7 +2,7 @@ import { processesRoutes } from './processes.routes.ts';
 import { createProcessesService, type ProcessesDeps } from './processes.service.ts';
 
 export type { ProcessesService, ProcessLocator } from './processes.service.ts';
-export { createProcessTablesRepo } from './process-tables.repo.ts';
+export { createProcessStorage } from './process-storage.ts';
 export { procedureTable } from './process-tables.ts';
 export { createProcessPhotoReferencesRepo, photoAttributeKeys, type PhotoAttributeKeys } from './process-photo-references.repo.ts';
 export { visibleUserIds } from './process-visibility.ts';
@@ -10,7 +10,6 @@ export { visibleUserIds } from './process-visibility.ts';
 export { createMany, createOne } from './process-create.ts';
 export { updateMany, type UpdateItem, type UpdateTarget } from './process-update.ts';
 export { storedPrimaryKey, primaryKeysOf } from './process-keys.ts';
-export { createSequencesRepo } from './sequences.repo.ts';
 export type { WriteOutcome, WriterDeps, WriteScope } from './process-writer.ts';
 
 export function createProcessesModule(deps: ProcessesDeps) {

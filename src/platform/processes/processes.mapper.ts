@@ -1,5 +1,4 @@
 import type { ProcessStatus } from '../../db/schema.ts';
-import type { JsonObjectField } from '../../db/dialect/dialect.ts';
 import type { ProcessRow } from './processes.repo.ts';
 
 export interface ProcessWire {
@@ -46,16 +45,3 @@ export function toProcessWire(row: ProcessRow): ProcessWire {
     deletedAt: row.deleted_at,
   };
 }
-
-/**
- * The same object as toProcessWire, keys in the same order, for the database to build as JSON
- * text (Fetch and List pass it to the response as it comes; see Dialect.jsonObjectText).
- */
-export const PROCESS_JSON_FIELDS: readonly JsonObjectField[] = [
-  ['id', 'id'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['team', 'team_id'], ['procedure', 'procedure_id'],
-  ['entity', 'entity_id'], ['record', 'record_id'], ['createdBy', 'created_by'], ['assignedTo', 'assigned_to'],
-  ['belongsTo', 'belongs_to'], ['status', 'status'], ['state', 'state_id'], ['nextActionAt', 'next_action_at'],
-  ['completedAt', 'completed_at'], ['data', 'data'], ['derivedData', 'derived_data'], ['isDeleted', 'is_deleted'], ['deletedAt', 'deleted_at'],
-].map(([key, column]) => ({
-  key, column, kind: column === 'data' || column === 'derived_data' ? 'json' : column === 'is_deleted' ? 'flag' : 'value',
-}));

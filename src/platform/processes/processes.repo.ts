@@ -1,10 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { preparedInsert, preparedQuery } from '../../db/prepared.ts';
+import type { JsonObjectField } from '../../db/dialect/dialect.ts';
 import type { Database, ProcedureTableName, ProcessesTable } from '../../db/schema.ts';
 import { sortExpressions, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
-import { PROCESS_JSON_FIELDS } from './processes.mapper.ts';
 import * as errors from './processes.errors.ts';
 import { procedureTable } from './process-tables.ts';
 
@@ -39,6 +39,19 @@ export interface ProcessJsonRow {
   readonly assigned_to: string | null;
   readonly created_by: string | null;
 }
+
+/**
+ * The same object as toProcessWire, keys in the same order, for the database to build as JSON
+ * text (Fetch and List pass it to the response as it comes; see Dialect.jsonObjectText).
+ */
+export const PROCESS_JSON_FIELDS: readonly JsonObjectField[] = [
+  ['id', 'id'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['team', 'team_id'], ['procedure', 'procedure_id'],
+  ['entity', 'entity_id'], ['record', 'record_id'], ['createdBy', 'created_by'], ['assignedTo', 'assigned_to'],
+  ['belongsTo', 'belongs_to'], ['status', 'status'], ['state', 'state_id'], ['nextActionAt', 'next_action_at'],
+  ['completedAt', 'completed_at'], ['data', 'data'], ['derivedData', 'derived_data'], ['isDeleted', 'is_deleted'], ['deletedAt', 'deleted_at'],
+].map(([key, column]) => ({
+  key, column, kind: column === 'data' || column === 'derived_data' ? 'json' : column === 'is_deleted' ? 'flag' : 'value',
+}));
 
 /** Root fields that can be empty (the others are never null). */
 const NULLABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['state', 'assignedTo', 'createdBy']);

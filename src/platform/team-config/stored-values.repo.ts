@@ -1,20 +1,20 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { OwnerKind } from '../../db/schema.ts';
-import { procedureTable } from '../processes/index.ts';
 
 /** Where the values of an owner's attributes are stored: its processes (a table of their own), records or tasks. */
-const STORE: Record<OwnerKind, (ownerId: string) => { table: string; owner: string | null }> = {
-  procedure: (id) => ({ table: procedureTable(id), owner: null }),
+const storeOf = (processTable: (procedureId: string) => string): Record<OwnerKind, (ownerId: string) => { table: string; owner: string | null }> => ({
+  procedure: (id) => ({ table: processTable(id), owner: null }),
   entity: () => ({ table: 'records', owner: 'entity_id' }),
   stateTask: () => ({ table: 'tasks', owner: 'state_task_id' }),
-};
+});
 
 /**
  * Counts stored values of one attribute, to tell an operator what a config change would make
  * invalid (CONFIG.md: changing a type or removing an enum option in use needs --force).
  */
-export function createStoredValuesRepo(db: Db) {
+export function createStoredValuesRepo(db: Db, processTable: (procedureId: string) => string) {
+  const STORE = storeOf(processTable);
   async function count(teamId: string, ownerKind: OwnerKind, ownerId: string, condition: RawBuilder<boolean>): Promise<number> {
     const { table, owner } = STORE[ownerKind](ownerId);
     const ofOwner = owner === null ? sql`` : sql`and ${sql.ref(owner)} = ${ownerId}`;

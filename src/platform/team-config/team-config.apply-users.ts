@@ -3,7 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import { createUsersRepo, type UserRow, type UsersRepo } from '../users/index.ts';
 import { createConfigObjectsRepo } from './config-objects.repo.ts';
 import type { TeamConfigFile, UserSpec } from './config-file.types.ts';
-import type { ApplyOptions, ApplySummary } from './team-config.apply.ts';
+import type { ApplyOptions, ApplySummary } from './team-config.summary.ts';
 import { ConfigApplyError } from './team-config.errors.ts';
 
 interface Lookups {

@@ -3,8 +3,10 @@ import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
 import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable, type TeamConfigState } from './config-objects.repo.ts';
-import { buildTeamModel } from '../procedures/build-team-model.ts';
-import { createProcessTablesRepo, createSequencesRepo } from '../processes/index.ts';
+import type { ProcessStorage } from './process-storage.port.ts';
+import type { ApplyOptions, ApplySummary } from './team-config.summary.ts';
+
+export type { ApplyOptions, ApplySummary };
 import type { TeamConfigFile } from './config-file.types.ts';
 import { labelOfRow, planConfigRows, type DesiredRow } from './team-config.plan.ts';
 import { applyUsers } from './team-config.apply-users.ts';
@@ -12,22 +14,9 @@ import { ConfigApplyError } from './team-config.errors.ts';
 import { guardStoredValues } from './team-config.guard.ts';
 import { createRevisionsRepo } from '../revisions/index.ts';
 
-export interface ApplyOptions {
-  readonly prune: boolean;
-  readonly force: boolean;
-}
-
-export interface ApplySummary {
-  teamId: string;
-  teamSlug: string;
-  created: string[];
-  updated: string[];
-  deleted: string[];
-  unchanged: number;
-}
-
 export interface ApplyDeps {
   readonly clock: Clock;
+  readonly storage: ProcessStorage;
 }
 
 /** Write order: parents before children (foreign keys); pruning runs in the reverse order. */
@@ -47,7 +36,7 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   const repo = createConfigObjectsRepo(tx);
   const state = await repo.loadState(teamId);
   const desired = planConfigRows(file, teamId, state);
-  await guardStoredValues(tx, teamId, state, desired, options.force);
+  await guardStoredValues(tx, teamId, state, desired, options.force, deps.storage);
 
   for (const table of WRITE_ORDER) {
     const stored = new Map(state[table].map((row) => [row.id, row as unknown as Record<string, unknown>]));
@@ -57,33 +46,13 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   }
   // Users first: a pod or role the file drops can only be pruned once no user of the file is in it.
   const usersChanged = await applyUsers(tx, teamId, file, options, now, summary);
-  if (options.prune) await pruneRows(tx, teamId, desired, state, summary);
-  await syncProcessStorage(tx, teamId, state);
+  if (options.prune) await pruneRows(tx, teamId, desired, state, summary, deps.storage);
+  await deps.storage.sync(tx, teamId, state);
   const rolesChanged = [...summary.created, ...summary.updated, ...summary.deleted].some((l) => l.startsWith('role '));
   const revisions = createRevisionsRepo(tx);
   if (usersChanged || rolesChanged) await revisions.bump('auth');
   if (summary.created.length + summary.updated.length + summary.deleted.length > 0) await revisions.bump('config');
   return summary;
-}
-
-/**
- * Keeps each procedure's process table and its attribute indexes in step with the procedures
- * (process-tables.repo.ts): only the tables of this team's procedures are touched, and a pruned
- * procedure's table goes with it.
- */
-async function syncProcessStorage(tx: Db, teamId: string, before: TeamConfigState): Promise<void> {
-  const team = await createTeamsRepo(tx).findById(teamId);
-  const after = await createConfigObjectsRepo(tx).loadState(teamId);
-  const model = buildTeamModel(team!, after, tx.dialect.readJson);
-  const tables = createProcessTablesRepo(tx);
-  await tables.sync(after.procedures.map((p) => model.procedures.get(p.id)!));
-  const kept = new Set(after.procedures.map((p) => p.id));
-  for (const p of before.procedures) if (!kept.has(p.id)) await tables.drop(p.id);
-  // Counters of autoGenerate primary keys exist exactly for the attributes that generate.
-  const sequences = createSequencesRepo(tx);
-  const generating = new Set(after.attributes.filter((a) => tx.dialect.readJson(a.auto_generate) !== null).map((a) => a.id));
-  for (const id of generating) await sequences.ensure(id);
-  for (const a of before.attributes) if (!generating.has(a.id) && tx.dialect.readJson(a.auto_generate) !== null) await sequences.drop(a.id);
 }
 
 async function upsertTeam(tx: Db, file: TeamConfigFile, now: number, summary: ApplySummary): Promise<string> {
@@ -145,13 +114,13 @@ async function writeRow(tx: Db, want: DesiredRow, stored: Record<string, unknown
 
 async function pruneRows(
   tx: Db, teamId: string, desired: readonly DesiredRow[],
-  state: TeamConfigState, summary: ApplySummary,
+  state: TeamConfigState, summary: ApplySummary, storage: ProcessStorage,
 ): Promise<void> {
   const repo = createConfigObjectsRepo(tx);
   const kept = new Set(desired.map((d) => d.row.id));
   // A procedure's processes (deleted ones too: their history refers to them) keep it in use.
   for (const procedure of state.procedures.filter((p) => !kept.has(p.id))) {
-    const held = await createProcessTablesRepo(tx).countAll(procedure.id);
+    const held = await storage.countProcesses(tx, procedure.id);
     if (held > 0) throw new ConfigApplyError(`cannot prune procedure ${procedure.short_id}: it still has ${held} process${held === 1 ? '' : 'es'}`);
   }
   for (const table of [...WRITE_ORDER].reverse()) {

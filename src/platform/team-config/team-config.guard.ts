@@ -4,6 +4,7 @@ import { ATTRIBUTE_TYPES, type AttributeTypeName } from '../attributes/attribute
 import type { TeamConfigState } from './config-objects.repo.ts';
 import type { DesiredRow } from './team-config.plan.ts';
 import { createStoredValuesRepo } from './stored-values.repo.ts';
+import type { ProcessStorage } from './process-storage.port.ts';
 import { ConfigApplyError } from './team-config.errors.ts';
 
 /**
@@ -12,10 +13,10 @@ import { ConfigApplyError } from './team-config.errors.ts';
  * objects. With `force` the stored values are left as they are (they no longer validate; writes
  * that touch them must send valid values).
  */
-export async function guardStoredValues(tx: Db, teamId: string, state: TeamConfigState, desired: readonly DesiredRow[], force: boolean): Promise<void> {
+export async function guardStoredValues(tx: Db, teamId: string, state: TeamConfigState, desired: readonly DesiredRow[], force: boolean, storage: ProcessStorage): Promise<void> {
   if (force) return;
   const stored = new Map(state.attributes.map((a) => [a.id, a]));
-  const values = createStoredValuesRepo(tx);
+  const values = createStoredValuesRepo(tx, storage.tableOf);
   const problems: string[] = [];
   for (const want of desired.filter((d) => d.table === 'attributes')) {
     const before = stored.get(want.row.id);

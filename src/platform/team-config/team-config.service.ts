@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
 import { createUsersRepo } from '../users/index.ts';
 import { createConfigObjectsRepo } from './config-objects.repo.ts';
-import { procedureTable } from '../processes/index.ts';
+import type { ProcessStorage } from './process-storage.port.ts';
 import { parseConfigFile } from './config-file.ts';
 import { applyTeamConfig, type ApplySummary } from './team-config.apply.ts';
 import { exportTeamConfig } from './team-config.export.ts';
@@ -14,6 +14,7 @@ import { ConfigInvalidError, teamMismatch, unknownTeam } from './team-config.err
 export interface TeamConfigDeps {
   readonly db: Db;
   readonly clock: Clock;
+  readonly storage: ProcessStorage;
   /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
   readonly revisionsChanged: () => Promise<void>;
 }
@@ -60,7 +61,7 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
         // New attribute indexes are only chosen once the planner knows about them.
         if (summary.created.length + summary.updated.length + summary.deleted.length > 0) {
           const procedures = await createConfigObjectsRepo(db).list('procedures', summary.teamId);
-          await db.dialect.refreshStatistics(db.kysely, procedures.map((p) => procedureTable(p.id)));
+          await db.dialect.refreshStatistics(db.kysely, procedures.map((p) => deps.storage.tableOf(p.id)));
         }
         return { ...summary, dryRun: false };
       } catch (error: unknown) {
