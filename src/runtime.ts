@@ -20,6 +20,7 @@ import { createUsersModule } from './platform/users/index.ts';
 import { createPhotosModule } from './platform/photos/index.ts';
 import { createBlobStore } from './storage/index.ts';
 import type { Logger } from './shared/logger.ts';
+import type { Principal } from './http/auth.ts';
 import { systemClock, type Clock } from './shared/time.ts';
 
 export const VERSION = '0.1.0';
@@ -63,7 +64,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     db, clock, blobStore, secretKey, publicUrl: config.http.publicUrl, maxBytes: config.limits.photoMaxBytes,
     photoVisibleTo: createPhotoVisibility({ db, models }),
   });
-  const writerDeps = { clock, logger, missingPhotoIds: (teamId: string, ids: readonly string[], tx: Db) => photos.service.missingPhotoIds(teamId, ids, tx) };
+  const writerDeps = { clock, logger, missingPhotoIds: (principal: Principal, ids: readonly string[], tx: Db) => photos.service.missingPhotoIds(principal, ids, tx) };
   const processes = createProcessesModule({
     ...writerDeps, db, models,
   });

@@ -14,11 +14,11 @@ export function createPhotosRepo(db: Db) {
       return db.kysely.selectFrom('photos').selectAll().where('team_id', '=', teamId).where('id', '=', photoId).executeTakeFirst();
     },
 
-    /** Which of `photoIds` are photos of the team. */
-    async existingIds(teamId: string, photoIds: readonly string[]): Promise<Set<string>> {
-      if (photoIds.length === 0) return new Set();
-      const rows = await db.kysely.selectFrom('photos').select('id').where('team_id', '=', teamId).where('id', 'in', [...photoIds]).execute();
-      return new Set(rows.map((r) => r.id));
+    /** Which of `photoIds` are photos of the team, with who uploaded each. */
+    async uploaders(teamId: string, photoIds: readonly string[]): Promise<Map<string, string | null>> {
+      if (photoIds.length === 0) return new Map();
+      const rows = await db.kysely.selectFrom('photos').select(['id', 'user_id']).where('team_id', '=', teamId).where('id', 'in', [...photoIds]).execute();
+      return new Map(rows.map((r) => [r.id, r.user_id]));
     },
 
     /**

@@ -25,7 +25,7 @@ export interface PhotosDeps {
    * Whether the photo is attached to a process or task the caller may see; wired in by
    * runtime.ts, so photos never read process or task data.
    */
-  readonly photoVisibleTo: (principal: Principal, photoId: string) => Promise<boolean>;
+  readonly photoVisibleTo: (principal: Principal, photoId: string, via?: Db) => Promise<boolean>;
 }
 
 /** One part of a multipart upload, as the HTTP layer hands it over (in the order received). */
@@ -115,9 +115,9 @@ export function createPhotosService(deps: PhotosDeps) {
    * USER-role keys see only their own objects (API.md §1): the photos they uploaded and the
    * photos attached to a process or task they may see. Any other photo is not found for them.
    */
-  async function mayFetch(principal: Principal, row: PhotoRow): Promise<boolean> {
+  async function mayFetch(principal: Principal, row: Pick<PhotoRow, 'id' | 'user_id'>, via: Db = db): Promise<boolean> {
     if (principal.roleType !== 'USER' || row.user_id === principal.userId) return true;
-    return deps.photoVisibleTo(principal, row.id);
+    return deps.photoVisibleTo(principal, row.id, via);
   }
 
   return {
@@ -131,7 +131,11 @@ export function createPhotosService(deps: PhotosDeps) {
       if (photoId === null) throw errors.invalidPhotoId();
       const existing = requestedId === undefined ? undefined : await repo.findById(principal.teamId, photoId);
       const form = await readForm(parts, (file) => (existing ? hashOnly(file) : storeFile(principal.teamId, file)), blobStore);
-      if (existing) return sameBytesOrConflict(existing, form.photo.facts);
+      if (existing) {
+        // A USER key that may not see the photo learns no more than another team would.
+        if (!(await mayFetch(principal, existing))) throw errors.idInUse();
+        return sameBytesOrConflict(existing, form.photo.facts);
+      }
 
       const { facts, key, width, height } = form.photo;
       const now = clock();
@@ -181,13 +185,17 @@ export function createPhotosService(deps: PhotosDeps) {
     },
 
     /**
-     * Which of `photoIds` are not photos of the team (values of photo attributes must be).
-     * Pass the caller's transaction as `tx` to check inside it.
+     * Which of `photoIds` the caller may not attach to what it writes: ids that are not photos
+     * of the team, and, for a USER key, photos it could not fetch itself (writing an id into a
+     * process it sees must not be a way to see someone else's photo). Pass the caller's
+     * transaction as `tx` to check inside it.
      */
-    async missingPhotoIds(teamId: string, photoIds: readonly string[], tx: Db = db): Promise<string[]> {
+    async missingPhotoIds(principal: Principal, photoIds: readonly string[], tx: Db = db): Promise<string[]> {
       const canonical = photoIds.map((value) => canonicalId(value));
-      const known = await createPhotosRepo(tx).existingIds(teamId, [...new Set(canonical.filter((id): id is string => id !== null))]);
-      return photoIds.filter((_, i) => canonical[i] === null || !known.has(canonical[i]!));
+      const known = await createPhotosRepo(tx).uploaders(principal.teamId, [...new Set(canonical.filter((id): id is string => id !== null))]);
+      const usable = new Set<string>();
+      for (const [id, uploader] of known) if (await mayFetch(principal, { id, user_id: uploader }, tx)) usable.add(id);
+      return photoIds.filter((_, i) => canonical[i] === null || !usable.has(canonical[i]!));
     },
   };
 }

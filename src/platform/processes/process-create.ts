@@ -78,7 +78,7 @@ async function prepareAll(deps: WriterDeps, scope: WriteScope, bodies: readonly 
     }
     const written = [{ changes: input.data, target: dataTarget(procedure) }];
     if (input.recordData && record) written.push({ changes: input.recordData, target: record });
-    problems.invalid.push(...(await resolveReferences(tx, team, refs, written, deps.missingPhotoIds)));
+    problems.invalid.push(...(await resolveReferences(tx, team, scope.principal, refs, written, deps.missingPhotoIds)));
     const assignedTo = await assignees(input.assignedTo, problems);
     const data = mergeData({}, input.data);
     problems.invalid.push(...missingData(scope, data));

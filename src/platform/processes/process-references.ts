@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import type { Principal } from '../../http/auth.ts';
 import { isUuid } from '../../shared/ids.ts';
 import type { ValueReferences } from '../attributes/attribute-values.ts';
 import { createUsersRepo } from '../users/index.ts';
@@ -9,14 +10,14 @@ import { createProcessesRepo } from './processes.repo.ts';
 import { createTasksRepo } from '../tasks/tasks.repo.ts';
 
 /** How photo ids are checked: through the photos capability (photos.service.ts). */
-export type MissingPhotoIds = (teamId: string, ids: readonly string[], tx: Db) => Promise<string[]>;
+export type MissingPhotoIds = (principal: Principal, ids: readonly string[], tx: Db) => Promise<string[]>;
 
 /**
  * Checks that every object a written value points at exists in the caller's team, and turns
  * usernames written into `user` attributes into user UUIDs. Returns the problems found.
  */
 export async function resolveReferences(
-  tx: Db, team: TeamModel, refs: ValueReferences, written: readonly { changes: Map<string, unknown>; target: DataTarget }[],
+  tx: Db, team: TeamModel, principal: Principal, refs: ValueReferences, written: readonly { changes: Map<string, unknown>; target: DataTarget }[],
   missingPhotoIds: MissingPhotoIds,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -42,7 +43,7 @@ export async function resolveReferences(
   await unknown('record', refs.records, (ids) => createRecordsRepo(tx).existingIds(teamId, ids));
   await unknown('task', refs.tasks, (ids) => createTasksRepo(tx).existingIds(teamId, ids));
   await unknown('photo', refs.photos, async (ids) => {
-    const missing = new Set(await missingPhotoIds(teamId, ids, tx));
+    const missing = new Set(await missingPhotoIds(principal, ids, tx));
     return new Set(ids.filter((id) => !missing.has(id)));
   });
   return problems;

@@ -51,7 +51,7 @@ export async function updateProcess(deps: WriterDeps, scope: WriteScope, current
   const refs = emptyReferences();
   const input = readProcessInput(body, procedure, 'update', ctx, refs, problems);
   throwIf(problems);
-  problems.invalid.push(...(await resolveReferences(tx, team, refs, [{ changes: input.data, target: dataTarget(procedure) }], deps.missingPhotoIds)));
+  problems.invalid.push(...(await resolveReferences(tx, team, principal, refs, [{ changes: input.data, target: dataTarget(procedure) }], deps.missingPhotoIds)));
   const assignedTo = await resolveAssignees(tx, team.id)(input.assignedTo, problems);
   const data = mergeData(current.data, input.data);
   const pkValue = await primaryKeyForUpdate(tx, scope, current, data, problems);

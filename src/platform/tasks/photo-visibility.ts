@@ -20,16 +20,17 @@ const present = (keys: readonly (PhotoAttributeKeys | null)[]): PhotoAttributeKe
  */
 export function createPhotoVisibility(deps: PhotoVisibilityDeps) {
   const { db, models } = deps;
-  return async function photoVisibleTo(principal: Principal, photoId: string): Promise<boolean> {
-    const users = await visibleUserIds(db, principal);
+  /** `via`: the caller's transaction when it has one open. */
+  return async function photoVisibleTo(principal: Principal, photoId: string, via: Db = db): Promise<boolean> {
+    const users = await visibleUserIds(via, principal);
     if (users === null) return true;
     // The map holds each procedure twice, under its shortId and its id.
-    const procedures = [...new Set((await models.get(principal.teamId)).procedures.values())];
-    const processes = createProcessPhotoReferencesRepo(db);
+    const procedures = [...new Set((await models.get(principal.teamId, via)).procedures.values())];
+    const processes = createProcessPhotoReferencesRepo(via);
     const onProcesses = present(procedures.map((p) => photoAttributeKeys(p.id, p.attributes.values())));
     if (await processes.referencedByVisible(principal.teamId, photoId, onProcesses, users)) return true;
     const onTasks = present(procedures.flatMap((p) => [...p.stateTasks.values()].map((t) => photoAttributeKeys(t.id, t.attributes.values()))));
-    const processIds = await createTaskPhotoReferencesRepo(db).processIdsReferencing(principal.teamId, photoId, onTasks);
+    const processIds = await createTaskPhotoReferencesRepo(via).processIdsReferencing(principal.teamId, photoId, onTasks);
     return processes.anyVisible(principal.teamId, processIds, users);
   };
 }

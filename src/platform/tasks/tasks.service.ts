@@ -38,9 +38,9 @@ export function createTasksService(deps: TasksDeps) {
   const { db, clock } = deps;
 
   /** Everything a body needs checked against the database: references and the assignee. */
-  async function resolveInput(tx: Db, team: TeamModel, stateTask: StateTaskModel, input: TaskInput, refs: ReturnType<typeof emptyReferences>, problems: Problems) {
+  async function resolveInput(tx: Db, team: TeamModel, principal: Principal, stateTask: StateTaskModel, input: TaskInput, refs: ReturnType<typeof emptyReferences>, problems: Problems) {
     const target = { attributes: stateTask.attributes, owner: `state task '${stateTask.shortId}'`, path: 'data' };
-    problems.invalid.push(...(await resolveReferences(tx, team, refs, [{ changes: input.data, target }], deps.missingPhotoIds)));
+    problems.invalid.push(...(await resolveReferences(tx, team, principal, refs, [{ changes: input.data, target }], deps.missingPhotoIds)));
     let assignedTo: string | null | undefined = input.assignedTo;
     if (typeof assignedTo === 'string') {
       const user = await createUsersRepo(tx).findByReference(team.id, assignedTo, { activeOnly: true });
@@ -80,7 +80,7 @@ export function createTasksService(deps: TasksDeps) {
       const ctx = { timezone: team.timezone, defaultCountryCode: team.defaultCountryCode };
       const input = readTaskInput(body, stateTask, 'create', ctx, refs, problems);
       throwIf(problems);
-      const { target, assignedTo } = await resolveInput(db, team, stateTask, input, refs, problems);
+      const { target, assignedTo } = await resolveInput(db, team, principal, stateTask, input, refs, problems);
       const data = mergeData({}, input.data);
       problems.invalid.push(...missingRequired(target, data));
       throwIf(problems);
@@ -113,7 +113,7 @@ export function createTasksService(deps: TasksDeps) {
         const ctx = { timezone: team.timezone, defaultCountryCode: team.defaultCountryCode };
         const input = readTaskInput(body, stateTask, 'update', ctx, refs, problems);
         throwIf(problems);
-        const { target, assignedTo } = await resolveInput(tx, team, stateTask, input, refs, problems);
+        const { target, assignedTo } = await resolveInput(tx, team, principal, stateTask, input, refs, problems);
         const data = mergeData(task.data, input.data);
         problems.invalid.push(...missingRequired(target, data));
         throwIf(problems);

@@ -12,6 +12,7 @@ describe('Checking that photo ids belong to a team (for photo attributes)', () =
   let globex: SeededTeam;
   let acmePhoto: string;
   let globexPhoto: string;
+  const adminOf = (teamId: string) => ({ teamId, keyId: '', userId: '', roleId: '', roleType: 'ADMIN' as const });
   before(async () => {
     server = await startTestServer();
     acme = await seedTeam(server.runtime, 'acme');
@@ -23,14 +24,14 @@ describe('Checking that photo ids belong to a team (for photo attributes)', () =
 
   it('names every id that is not a photo of the team, in the order given', async () => {
     const unknown = randomUUID();
-    const missing = await server.runtime.services.photos.missingPhotoIds(acme.teamId, [acmePhoto, globexPhoto, 'not-a-uuid', acmePhoto.toUpperCase(), unknown]);
+    const missing = await server.runtime.services.photos.missingPhotoIds(adminOf(acme.teamId), [acmePhoto, globexPhoto, 'not-a-uuid', acmePhoto.toUpperCase(), unknown]);
     assert.deepEqual(missing, [globexPhoto, 'not-a-uuid', unknown]);
-    assert.deepEqual(await server.runtime.services.photos.missingPhotoIds(globex.teamId, [acmePhoto, globexPhoto]), [acmePhoto]);
-    assert.deepEqual(await server.runtime.services.photos.missingPhotoIds(acme.teamId, []), []);
+    assert.deepEqual(await server.runtime.services.photos.missingPhotoIds(adminOf(globex.teamId), [acmePhoto, globexPhoto]), [acmePhoto]);
+    assert.deepEqual(await server.runtime.services.photos.missingPhotoIds(adminOf(acme.teamId), []), []);
   });
 
   it('checks inside the caller\'s transaction', async () => {
-    const missing = await server.runtime.db.transaction((tx) => server.runtime.services.photos.missingPhotoIds(acme.teamId, [acmePhoto, globexPhoto], tx));
+    const missing = await server.runtime.db.transaction((tx) => server.runtime.services.photos.missingPhotoIds(adminOf(acme.teamId), [acmePhoto, globexPhoto], tx));
     assert.deepEqual(missing, [globexPhoto]);
   });
 });

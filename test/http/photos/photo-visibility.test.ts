@@ -5,7 +5,8 @@ import { demoConfigFor, seedTeam, type SeededTeam } from '../../support/factorie
 import { client } from '../../support/http.ts';
 import { LEAD, createProcess, dataOf, uploadPhoto, type Client } from '../../support/processes.ts';
 import { newCallTask } from '../tasks/tasks-support.ts';
-import { assertError } from './photo-support.ts';
+import { assertError, upload } from './photo-support.ts';
+import { png } from '../../fixtures/images/images.ts';
 
 /** The demo config with a `multiPhotos` attribute on leads and a `photo` attribute on the call task. */
 function configWithPhotoAttributes(slug: string): string {
@@ -88,6 +89,35 @@ describe('Fetch Photo: a USER-role key sees its own photos and those of what it 
     await newCallTask(admin, other.id, { data: { proof: hidden }, assignedTo: 'john' });
     assert.equal(dataOf(await john.get(photoPath(mine))).id, mine);
     assertError(await john.get(photoPath(hidden)), 404, 'NOT_FOUND');
+  });
+
+  it('cannot attach a photo it may not see to a process or task of its own, and so cannot come to see it', async () => {
+    const hidden = await adminPhoto();
+    const own = await uploadPhoto(server.url, acme.tokens.user);
+    const refused = await john.post(LEAD, { data: { first_name: 'Mine', photo: hidden } });
+    assertError(refused, 400, 'VALIDATION_FAILED');
+    assert.ok(refused.body._errors.some((m: string) => m.includes(hidden)), refused.body._errors.join());
+    assertError(await john.get(photoPath(hidden)), 404, 'NOT_FOUND');
+    const mine = await john.post(LEAD, { data: { first_name: 'Mine', photo: own, gallery: [own] } });
+    assert.equal(mine.status, 200, JSON.stringify(mine.body._errors));
+    const updated = await john.put(`${LEAD}/${mine.body._data.id}`, { data: { gallery: [own, hidden] } });
+    assertError(updated, 400, 'VALIDATION_FAILED');
+    const task = await john.post(`/v1/ext/p/lead/${mine.body._data.id}/task/call`, { data: { proof: hidden } });
+    assertError(task, 400, 'VALIDATION_FAILED');
+    // A photo it may see through a process it sees can be attached elsewhere.
+    const shown = await adminPhoto();
+    await lead({ assignedTo: 'john', data: { photo: shown } });
+    const again = await john.post(LEAD, { data: { first_name: 'Mine too', photo: shown } });
+    assert.equal(again.status, 200, JSON.stringify(again.body._errors));
+  });
+
+  it("learns nothing of a photo it may not see by uploading with that photo's id", async () => {
+    const id = await adminPhoto();
+    const same = await upload(server.url, acme.tokens.user, png(2, 2), { id });
+    assertError(same, 409, 'CONFLICT');
+    assert.deepEqual(same.body._data, []);
+    assertError(await upload(server.url, acme.tokens.user, png(3, 3), { id }), 409, 'CONFLICT');
+    assert.equal((await upload(server.url, acme.tokens.admin, png(2, 2), { id })).status, 200, 'the uploader keeps its idempotent retry');
   });
 
   it("never shows another team's photo, whatever refers to it", async () => {
