@@ -7,6 +7,9 @@ export type SqlComparison = '=' | '<>' | '>' | '>=' | '<' | '<=';
 /** The SQL type of the values of a list compared with `oneOf` (root columns are bigint, attribute numbers numeric). */
 export type SqlValueType = 'text' | 'numeric' | 'bigint' | 'boolean';
 
+/** The column types of stored rows, as typedParam names them. */
+export type ColumnValueType = 'text' | 'bigint' | 'integer' | 'json';
+
 /** Lists up to this long are written out as parameters; longer ones are bound as one array. */
 export const INLINE_LIST_MAX = 32;
 export type JsonColumn = 'data' | 'derived_data';
@@ -101,6 +104,11 @@ export interface Dialect {
    * the constraints; SQLite, which cannot, rebuilds the table without them, rows and indexes kept.
    */
   dropForeignKeysTo(db: Kysely<any>, table: string, referenced: string): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  /**
+   * A bound parameter typed as a column of `type`, for VALUES lists whose columns nothing else
+   * types (PostgreSQL reads an untyped one as text; SQLite needs nothing).
+   */
+  typedParam(value: unknown, type: ColumnValueType): RawBuilder<unknown>;
   /** True when the table exists (in the connection's schema on PostgreSQL). */
   tableExists(db: Kysely<any>, table: string): Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   /**

@@ -73,6 +73,7 @@ const postgresDialect: Dialect = {
       where contype = 'f' and conrelid = ${table}::regclass and confrelid = ${referenced}::regclass`.execute(db);
     for (const { name } of rows) await sql`alter table ${sql.table(table)} drop constraint ${sql.id(name)}`.execute(db);
   },
+  typedParam: (value, type) => sql`cast(${value} as ${sql.raw(type === 'json' ? 'jsonb' : type)})`,
   tableExists: async (db, table) => {
     const { rows } = await sql`select 1 from pg_tables where schemaname = current_schema() and tablename = ${table}`.execute(db);
     return rows.length > 0;

@@ -135,6 +135,7 @@ const sqliteDialect: Dialect = {
     await sql`alter table ${sql.table(rebuilt)} rename to ${sql.table(table)}`.execute(db);
     for (const index of indexes) await sql.raw(index.sql).execute(db);
   },
+  typedParam: (value) => sql`${value}`,
   tableExists: async (db, table) => {
     const { rows } = await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db);
     return rows.length > 0;

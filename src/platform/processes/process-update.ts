@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../../shared/errors.ts';
 import { createProcessesRepo, type ProcessRow } from './processes.repo.ts';
 import { isVisible, visibleUserIds } from './process-visibility.ts';
 import { deleteProcess, updateProcess, type WriteOutcome, type WriterDeps, type WriteScope } from './process-writer.ts';
+import { batchedWrites, takenKey } from './process-writes.ts';
 
 /** How an update names its process: by id, or by the procedure's primary-key value. */
 export type UpdateTarget = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'pk'; readonly value: string };
@@ -20,12 +21,16 @@ const notFound = (target: UpdateTarget, pkShortId: string | undefined): AppError
 /**
  * Updates for a batch of items, applied in order inside the caller's transaction, each with the
  * rules of Update Process; a process the caller may not see is not found. Outcomes are in item
- * order. The processes of the batch are read in two statements (by id and by key) up front; an
- * item naming a process that an earlier item of the batch renamed or deleted is looked up again.
+ * order. Set-based: the batch's processes are read in two statements (by id and by key) up
+ * front, each item is applied in memory, and the changed rows and history are written at the
+ * end in a few statements (process-writes.ts); an item naming a process that an earlier item
+ * renamed or deleted is looked up again once those writes are made. A write failing at the end
+ * fails the batch (one item: that item's 409), which bulk then retries item by item.
  */
 export async function updateMany(deps: WriterDeps, scope: WriteScope, items: readonly UpdateItem[]): Promise<WriteOutcome[]> {
   const { tx, team, procedure, principal } = scope;
   const repo = createProcessesRepo(tx);
+  const writes = batchedWrites(tx, procedure);
   const visible = await visibleUserIds(tx, principal);
   const byId = new Map<string, ProcessRow>();
   const byPk = new Map<string, ProcessRow>();
@@ -44,6 +49,7 @@ export async function updateMany(deps: WriterDeps, scope: WriteScope, items: rea
     if (row && touched.has(row.id) && target.kind === 'pk' && row.pk_value !== target.value) row = undefined;
     if (!row && touched.size > 0) {
       // A key freed or taken by an earlier item of this batch: read the database as it is now.
+      await writes.settle();
       row = target.kind === 'id'
         ? await repo.findLive(team.id, procedure.id, target.id, { forUpdate: true })
         : await repo.findLiveByPk(team.id, procedure.id, target.value, { forUpdate: true });
@@ -59,8 +65,8 @@ export async function updateMany(deps: WriterDeps, scope: WriteScope, items: rea
       continue;
     }
     try {
-      let row = Object.keys(item.change).length > 0 ? await updateProcess(deps, scope, current, item.change) : current;
-      if (item.isDeleted === true) row = await deleteProcess(deps, scope, row);
+      let row = Object.keys(item.change).length > 0 ? await updateProcess(deps, scope, current, item.change, writes) : current;
+      if (item.isDeleted === true) row = await deleteProcess(deps, scope, row, writes);
       if (current.pk_value !== null && byPk.get(current.pk_value) === current) byPk.delete(current.pk_value);
       touched.add(row.id);
       remember(row);
@@ -69,6 +75,13 @@ export async function updateMany(deps: WriterDeps, scope: WriteScope, items: rea
       if (!isAppError(error)) throw error;
       outcomes.push({ ok: false, error });
     }
+  }
+  try {
+    await writes.settle();
+  } catch (error: unknown) {
+    const only = outcomes.length === 1 && outcomes[0].ok ? outcomes[0].row : null;
+    if (only && tx.dialect.isUniqueViolation(error)) return [{ ok: false, error: takenKey(error, tx, procedure, only.pk_value) as AppError }];
+    throw error;
   }
   return outcomes;
 }

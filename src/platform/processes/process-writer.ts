@@ -12,8 +12,8 @@ import { createUsersRepo } from '../users/index.ts';
 import { diffData, mergeData, missingRequired, noProblems, type DataTarget, type Problems } from './process-data.ts';
 import { readProcessInput, type ProcessInput } from './process-input.ts';
 import { resolveReferences, type MissingPhotoIds } from './process-references.ts';
-import { createProcessHistoryRepo } from './process-history.repo.ts';
 import { createProcessesRepo, type ProcessRow } from './processes.repo.ts';
+import { immediateWrites, type ProcessWrites } from './process-writes.ts';
 import * as errors from './processes.errors.ts';
 
 export interface WriterDeps {
@@ -44,13 +44,18 @@ function throwIf(problems: Problems): void {
 }
 
 /** Applies a partial update (API.md §3). An update that changes nothing writes nothing. */
-export async function updateProcess(deps: WriterDeps, scope: WriteScope, current: ProcessRow, body: Record<string, unknown>): Promise<ProcessRow> {
+export async function updateProcess(
+  deps: WriterDeps, scope: WriteScope, current: ProcessRow, body: Record<string, unknown>, writes: ProcessWrites = immediateWrites(scope.tx, scope.procedure),
+): Promise<ProcessRow> {
   const { tx, team, procedure, principal } = scope;
   const ctx = coerceContext(team);
   const problems = noProblems();
   const refs = emptyReferences();
   const input = readProcessInput(body, procedure, 'update', ctx, refs, problems);
   throwIf(problems);
+  // These rules read the database: it must show the batch's earlier writes.
+  const pk = procedure.primaryKey?.shortId;
+  if (refs.processes.length > 0 || (pk !== undefined && input.data.has(pk))) await writes.settle();
   problems.invalid.push(...(await resolveReferences(tx, team, principal, refs, [{ changes: input.data, target: dataTarget(procedure) }], deps.missingPhotoIds)));
   const assignedTo = await resolveAssignees(tx, team.id)(input.assignedTo, problems);
   const data = mergeData(current.data, input.data);
@@ -69,17 +74,19 @@ export async function updateProcess(deps: WriterDeps, scope: WriteScope, current
   const changes = describeChanges(current, next, procedure);
   if (Object.keys(changes).length === 0) return current;
   next.updated_at = now;
-  await updateRow(tx, next, procedure, current);
-  await createProcessHistoryRepo(tx).append({ id: newId(), team_id: team.id, process_id: current.id, user_id: principal.userId, action: 'update', created_at: now, changes });
+  await writes.change(next, current);
+  await writes.history({ id: newId(), team_id: team.id, process_id: current.id, user_id: principal.userId, action: 'update', created_at: now, changes });
   return next;
 }
 
 /** Soft delete: the process leaves fetch and list, and its primary-key value is free again. */
-export async function deleteProcess(deps: WriterDeps, scope: WriteScope, current: ProcessRow): Promise<ProcessRow> {
+export async function deleteProcess(
+  deps: WriterDeps, scope: WriteScope, current: ProcessRow, writes: ProcessWrites = immediateWrites(scope.tx, scope.procedure),
+): Promise<ProcessRow> {
   const now = deps.clock();
   const next: ProcessRow = { ...current, is_deleted: 1, deleted_at: now, updated_at: now };
-  await createProcessesRepo(scope.tx).update(scope.team.id, current.procedure_id, current.id, { is_deleted: 1, deleted_at: now, updated_at: now });
-  await createProcessHistoryRepo(scope.tx).append({
+  await writes.change(next, current);
+  await writes.history({
     id: newId(), team_id: scope.team.id, process_id: current.id, user_id: scope.principal.userId, action: 'delete', created_at: now, changes: { isDeleted: { from: false, to: true } },
   });
   return next;
@@ -165,21 +172,3 @@ export function derivedScope(row: ProcessRow, procedure: ProcedureModel, record:
     },
   };
 }
-
-/** Writes only the columns that changed: each column set rewrites the index entries holding it. */
-async function updateRow(tx: Db, row: ProcessRow, procedure: ProcedureModel, before: ProcessRow): Promise<void> {
-  const { id, team_id: teamId } = row;
-  const changes: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row) as [keyof ProcessRow, unknown][]) {
-    const old = before[column];
-    const same = typeof value === 'object' && value !== null ? JSON.stringify(value) === JSON.stringify(old) : value === old;
-    if (!same) changes[column] = value;
-  }
-  try {
-    await createProcessesRepo(tx).update(teamId, row.procedure_id, id, changes as Partial<ProcessRow>);
-  } catch (error: unknown) {
-    if (tx.dialect.isUniqueViolation(error) && procedure.primaryKey) throw errors.primaryKeyTaken(procedure.primaryKey.shortId, row.pk_value ?? '', procedure.shortId);
-    throw error;
-  }
-}
-

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { preparedInsert, preparedQuery } from '../../db/prepared.ts';
-import type { JsonObjectField } from '../../db/dialect/dialect.ts';
+import type { ColumnValueType, JsonObjectField } from '../../db/dialect/dialect.ts';
 import type { Database, ProcedureTableName, ProcessesTable } from '../../db/schema.ts';
 import { sortExpressions, whereToSql } from '../query/where.repo.ts';
 import type { FieldRef, WhereNode } from '../query/where.types.ts';
@@ -52,6 +52,17 @@ export const PROCESS_JSON_FIELDS: readonly JsonObjectField[] = [
 ].map(([key, column]) => ({
   key, column, kind: column === 'data' || column === 'derived_data' ? 'json' : column === 'is_deleted' ? 'flag' : 'value',
 }));
+
+/** How each column a write may change is typed in a VALUES list (Dialect.typedParam). */
+const COLUMN_TYPES: Readonly<Record<string, ColumnValueType>> = {
+  entity_id: 'text', record_id: 'text', created_by: 'text', assigned_to: 'text', belongs_to: 'text', status: 'text', state_id: 'text',
+  next_action_at: 'bigint', completed_at: 'bigint', data: 'json', derived_data: 'json', pk_value: 'text', is_deleted: 'integer',
+  deleted_at: 'bigint', created_at: 'bigint', updated_at: 'bigint',
+};
+/** Rows per set-based UPDATE: a dozen columns each, within both databases' parameter limits. */
+const UPDATE_CHUNK = 200;
+
+export type ProcessChanges = Partial<Omit<ProcessRow, 'id' | 'team_id' | 'procedure_id'>>;
 
 /** Root fields that can be empty (the others are never null). */
 const NULLABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['state', 'assignedTo', 'createdBy']);
@@ -119,6 +130,31 @@ export function createProcessesRepo(db: Db) {
       if (changes.data !== undefined) set.data = toJson(changes.data);
       if (changes.derived_data !== undefined) set.derived_data = toJson(changes.derived_data);
       await db.kysely.updateTable(procedureTable(procedureId)).set(set).where('team_id', '=', teamId).where('id', '=', id).execute();
+    },
+
+    /**
+     * Several processes' changes in few statements: rows changing the same columns share an
+     * UPDATE … FROM a VALUES list (a few hundred rows each). Only the columns given are written,
+     * since each column set rewrites the index entries holding it.
+     */
+    async updateMany(teamId: string, procedureId: string, rows: readonly { id: string; changes: ProcessChanges }[]): Promise<void> {
+      const table = procedureTable(procedureId);
+      const groups = new Map<string, { id: string; changes: ProcessChanges }[]>();
+      for (const row of rows) {
+        const key = Object.keys(row.changes).sort().join(',');
+        if (key !== '') groups.set(key, [...(groups.get(key) ?? []), row]);
+      }
+      for (const [key, group] of groups) {
+        const columns = key.split(',') as (keyof ProcessChanges)[];
+        const value = (column: keyof ProcessChanges, v: unknown) => db.dialect.typedParam(COLUMN_TYPES[column] === 'json' ? toJson(v) : v, COLUMN_TYPES[column]);
+        for (let i = 0; i < group.length; i += UPDATE_CHUNK) {
+          const tuples = group.slice(i, i + UPDATE_CHUNK).map((row) => sql`(${sql.join([sql`${row.id}`, ...columns.map((c) => value(c, row.changes[c] ?? null))])})`);
+          await sql`
+            with v(${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])}) as (values ${sql.join(tuples)})
+            update ${sql.table(table)} set ${sql.join(columns.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`))}
+            from v where ${sql.table(table)}.id = v.id and ${sql.table(table)}.team_id = ${teamId}`.execute(db.kysely);
+        }
+      }
     },
 
     /**
