@@ -22,6 +22,8 @@ const SQL_TYPE: Record<JsonValueKind, string> = { number: 'numeric', text: 'text
  */
 const TEXT_INDEX_CHARS = 512;
 const prefix = (value: unknown) => sql`left(${value}, ${sql.lit(TEXT_INDEX_CHARS)})`;
+/** Text whose every prefix comparison is exact: fewer characters than the prefix holds. */
+const isShortText = (value: unknown): boolean => typeof value === 'string' && value.length < TEXT_INDEX_CHARS;
 /** The same prefix taken in JavaScript (left() counts characters, i.e. code points). */
 const prefixOf = (text: string): string => (text.length <= TEXT_INDEX_CHARS ? text : [...text].slice(0, TEXT_INDEX_CHARS).join(''));
 const ARRAY_TYPE: Record<SqlValueType, string> = { text: 'text[]', numeric: 'numeric[]', bigint: 'bigint[]', boolean: 'boolean[]' };
@@ -79,20 +81,28 @@ const postgresDialect: Dialect = {
     return rows.length > 0;
   },
   indexKey: (value, kind) => (kind === 'text' ? prefix(value) : value),
-  // The prefix narrows through the index; the whole value decides. A value longer than the
-  // prefix compares above it, so the prefix bound is inclusive for > and <.
+  // Against text shorter than the prefix, comparing the prefix is exact (byte-wise order): one
+  // condition the planner can estimate from the index's statistics. Against longer text the
+  // prefix narrows through the index and the whole value decides; a value longer than the prefix
+  // compares above it, so the prefix bound is inclusive for > and <.
   compareValue: (value, kind, op, param) => {
     const whole = sql<boolean>`${value} ${sql.raw(op)} ${param}`;
     if (kind !== 'text' || op === '<>') return whole;
+    if (isShortText(param)) return sql<boolean>`${prefix(value)} ${sql.raw(op)} ${param}`;
     const bound = op === '=' ? '=' : op.startsWith('>') ? '>=' : '<=';
     return sql<boolean>`(${prefix(value)} ${sql.raw(bound)} ${prefix(param)} and ${whole})`;
   },
   indexableLongLists: 16,
   oneOf: (value, type, params, indexed, indexable) => {
+    // Only short texts: the prefix alone decides (see compareValue).
+    const byPrefix = indexed && type === 'text' && params.every(isShortText);
     if (params.length <= INLINE_LIST_MAX) {
-      const inline = sql<boolean>`${value} in (${sql.join(params.map((p) => sql`${p}`))})`;
+      const list = sql.join(params.map((p) => sql`${p}`));
+      if (byPrefix) return sql<boolean>`${prefix(value)} in (${list})`;
+      const inline = sql<boolean>`${value} in (${list})`;
       return indexed && type === 'text' ? sql<boolean>`(${prefix(value)} in (${sql.join(params.map((p) => sql`${prefixOf(String(p))}`))}) and ${inline})` : inline;
     }
+    if (byPrefix && indexable) return sql<boolean>`${prefix(value)} = any(${[...params]}::text[])`;
     const whole = sql<boolean>`${value} = any(${[...params]}::${sql.raw(ARRAY_TYPE[type])})`;
     // A boolean test is no index condition: the planner does not weigh an index scan for it.
     if (!indexable) return sql<boolean>`((${whole}) is true)`;

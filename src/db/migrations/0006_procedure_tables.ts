@@ -89,6 +89,6 @@ async function moveAttributeIndexes(db: Kysely<any>, dialect: Dialect): Promise<
     if (!owner) continue;
     const kind = KINDS[letter];
     const value = dialect.indexKey(dialect.jsonValue(column, owner.short_id, kind), kind);
-    await sql`create index ${sql.id(name)} on ${sql.table(tableOf(owner.owner_id))} (${value} ${dialect.indexNullsFirst}, created_at, id) where is_deleted = 0`.execute(db);
+    await sql`create index ${sql.id(name)} on ${sql.table(tableOf(owner.owner_id))} (${value} ${dialect.indexNullsFirst}, created_at, id)`.execute(db);
   }
 }

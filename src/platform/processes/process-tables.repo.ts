@@ -15,10 +15,13 @@ import { procedureTable } from './process-tables.ts';
  * - root indexes: the live primary-key value (unique), and (field, created_at, id) for the
  *   default order and the root fields lists filter on;
  * - one expression index per scalar, comparable attribute and derived attribute:
- *     create index pa_<attribute id>_<kind> on proc_<procedure id> (<value> [nulls first], created_at, id) where is_deleted = 0
+ *     create index pa_<attribute id>_<kind> on proc_<procedure id> (<value> [nulls first], created_at, id)
  *   where <value> is the dialect's `indexKey` of its `jsonValue`, the expression the where
  *   translation compares, so both planners use the index. Trailing (created_at, id): an equality
- *   filter is read in the default order and a page stops after `limit + 1` rows.
+ *   filter is read in the default order and a page stops after `limit + 1` rows. Not partial:
+ *   PostgreSQL keeps statistics of an index's expression (how many processes hold each value,
+ *   which decides between reading the index in order and sorting) only for whole-table indexes;
+ *   deleted processes are few, and lists skip them.
  *
  * A write to a procedure maintains only that procedure's indexes, and adding an attribute reads
  * only that procedure's processes and locks only its table, whatever else the database holds.
@@ -131,7 +134,7 @@ export function createProcessTablesRepo(db: Db) {
     const created: string[] = [];
     for (const index of desired.filter((d) => !existing.has(d.name))) {
       const value = db.dialect.indexKey(db.dialect.jsonValue(index.column, index.shortId, index.kind), index.kind);
-      await sql`create index ${sql.id(index.name)} on ${sql.table(table)} (${value} ${db.dialect.indexNullsFirst}, created_at, id) where is_deleted = 0`.execute(k);
+      await sql`create index ${sql.id(index.name)} on ${sql.table(table)} (${value} ${db.dialect.indexNullsFirst}, created_at, id)`.execute(k);
       created.push(index.name);
     }
     return { created, dropped };
