@@ -54,7 +54,8 @@ export function evaluateBulk(run: BulkRun): BulkEvaluation {
 const title = (run: BulkRun): string =>
   `${run.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${run.variant} — bulk ${run.items.toLocaleString('en-US')} items`;
 
-function table(header: readonly string[], rows: readonly string[][], numeric: ReadonlySet<number>): string[] {
+/** Aligned plain-text rows: a header, a rule, the rows; the `numeric` columns right-aligned. */
+export function table(header: readonly string[], rows: readonly string[][], numeric: ReadonlySet<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (c: readonly string[]) => c.map((v, i) => (numeric.has(i) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];

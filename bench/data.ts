@@ -17,6 +17,8 @@ export const EQUALITY_FILTER = { score: 42 } as const;
 /** The range filter (5 scores ≈ 5% of leads) and its sort. */
 export const RANGE_FILTER = { score: { '>=': 40, '<': 45 } } as const;
 export const RANGE_SORT = [{ field: 'score', order: 'desc' }] as const;
+/** Two conditions, as an agent's view would ask: a fifth of the leads are in Goa, nearly all score ≥ 3. */
+export const CITY_SCORE_FILTER = { city: 'Goa', score: { '>=': 3 } } as const;
 
 /** mulberry32: a tiny, fast, seedable PRNG (Math.random cannot be seeded). */
 export function seededRandom(seed: number): () => number {

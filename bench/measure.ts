@@ -38,7 +38,7 @@ export interface Measurement {
   readonly firstFailure?: string;
 }
 
-interface RawRun {
+export interface RawRun {
   latencies: number[];
   non2xx: number;
   errors: number;
@@ -51,7 +51,7 @@ interface RawRun {
  * milliseconds) rather than read from its histogram, which records whole milliseconds: sub-ms
  * medians would otherwise all read 0 or 1.
  */
-function runOnce(baseUrl: string, workload: Workload, connections: number, seconds: number): Promise<RawRun> {
+export function runOnce(baseUrl: string, workload: Workload, connections: number, seconds: number): Promise<RawRun> {
   const latencies: number[] = [];
   let firstFailure: string | undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -114,11 +114,16 @@ export async function measure(baseUrl: string, workload: Workload, settings: Run
   const cpuBefore = processCpuMs(serverPid);
   const run = await runOnce(baseUrl, workload, settings.connections, settings.seconds);
   const cpuAfter = processCpuMs(serverPid);
+  return summarize(workload.name, run, cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
+}
+
+/** A run's figures; `serverCpuMs` is the CPU time the server used during it, when known. */
+export function summarize(name: string, run: RawRun, serverCpuMs: number | null): Measurement {
   const answered = run.latencies.length + run.non2xx;
   const sorted = Float64Array.from(run.latencies).sort();
   const sum = run.latencies.reduce((total, value) => total + value, 0);
   return {
-    name: workload.name,
+    name,
     requests: sorted.length,
     seconds: run.seconds,
     reqPerSec: Math.round(sorted.length / run.seconds),
@@ -126,9 +131,19 @@ export async function measure(baseUrl: string, workload: Workload, settings: Run
     p99Ms: round2(percentile(sorted, 99)),
     meanMs: round2(sum / Math.max(1, sorted.length)),
     maxMs: round2(sorted.at(-1) ?? NaN),
-    serverCpuMsPerRequest: cpuBefore === null || cpuAfter === null || answered === 0 ? null : Math.round(((cpuAfter - cpuBefore) / answered) * 1000) / 1000,
+    serverCpuMsPerRequest: serverCpuMs === null || answered === 0 ? null : Math.round((serverCpuMs / answered) * 1000) / 1000,
     non2xx: run.non2xx,
     errors: run.errors,
     ...(run.firstFailure ? { firstFailure: run.firstFailure } : {}),
   };
+}
+
+/** A process's resident memory in MiB (VmRSS), or null without /proc or once it has exited. */
+export function processRssMiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
 }

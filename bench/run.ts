@@ -8,9 +8,18 @@
  *   npm run bench -- --seed-over-http   seed through HTTP creates (slower) instead of in-process
  *   npm run bench -- --sqlite-analyze   ANALYZE the SQLite database after seeding (the server never does)
  *   npm run bench -- --only bulk        only the bulk workloads (--only suite: only the request workloads)
- *   npm run bench -- --skip bulk        everything but the bulk workloads
+ *   npm run bench -- --only procedures  only `lead` alone vs beside 200 other procedures (--quick: 20)
+ *   npm run bench -- --only mixed       only creates, fetches and lists at once for 5 min (--quick: 20 s)
+ *   npm run bench -- --skip bulk        everything but the bulk workloads (any part can be skipped)
  *   npm run bench -- --bulk-items 50000 items per bulk request (default 100,000; 10,000 with --quick)
  *   npm run bench -- --bulk-cpu-prof D  write a V8 CPU profile of every server and worker of the bulk runs into D
+ *
+ * The procedures part (bench/procedures.ts) measures create, fetch, list and a 20,000-item bulk
+ * create (2,000 with --quick) on `lead` in a database holding only it, and in one that also holds
+ * 200 procedures of 11 attributes in 40 teams with 1,000 processes each (bench/crowd.ts), and
+ * times the apply of those 40 team files. The mixed part (bench/mixed.ts) runs 3 connections each
+ * of creates, fetches and lists alone (30 s each), then all together (300 s) while sampling the
+ * server's RSS every second.
  *
  * The bulk part (bench/bulk.ts) starts a fresh server per configuration: SQLite `chakra serve`
  * with WORKER_CONCURRENCY 1 and 2, PostgreSQL `serve --no-worker` with 1 and with 2 `chakra
@@ -21,17 +30,21 @@
  *
  * SQLite always runs; PostgreSQL too when TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) answers. Prints a table per database and writes every
- * number to bench/results/latest.json (latest-quick.json for --quick; the bulk figures under
- * `bulk`; a part that did not run keeps its figures from the file's previous run). Exits 1 when a
- * request or a bulk verification failed, or a SQLite target was missed. Other work on the machine
- * lowers req/s and widens latencies (the load average is printed); the CPU ms/req column moves
- * much less.
+ * number to bench/results/latest.json (latest-quick.json for --quick; the bulk, procedures and
+ * mixed figures under `bulk`, `procedures` and `mixed`; a part that did not run keeps its figures
+ * from the file's previous run). Exits 1 when a request or a bulk verification failed, or a
+ * SQLite target was missed. Other work on the machine lowers req/s and widens latencies (the load
+ * average is printed); the CPU ms/req column moves much less.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { BULK_VARIANTS, runBulk, type BulkRun } from './bulk.ts';
 import { evaluateBulk, formatBulkMarkdown, formatBulkTable, type BulkEvaluation } from './bulk-report.ts';
+import { runMixed, type MixedRun } from './mixed.ts';
+import { evaluateMixed, formatMixedTable, type MixedEvaluation } from './mixed-report.ts';
+import { runProcedures, type ProceduresRun } from './procedures.ts';
+import { evaluateProcedures, formatProceduresTable, type ProceduresEvaluation } from './procedures-report.ts';
 import { evaluate, formatTable } from './report.ts';
 import { postgresReachable } from './servers.ts';
 import { runSuite, type DialectName, type SuiteResult } from './suite.ts';
@@ -53,7 +66,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk] [--skip suite|bulk] [--bulk-items N] [--bulk-cpu-prof DIR]');
+  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk|procedures|mixed] [--skip suite|bulk|procedures|mixed] [--bulk-items N] [--bulk-cpu-prof DIR]');
   process.exit(0);
 }
 
@@ -68,18 +81,22 @@ const quick = values.quick === true;
 const processes = positiveInt(values.processes, quick ? 10_000 : 100_000, 'processes');
 const seconds = positiveInt(values.seconds, quick ? 3 : 10, 'seconds');
 const bulkItems = positiveInt(values['bulk-items'], quick ? 10_000 : 100_000, 'bulk-items');
-const PARTS = ['suite', 'bulk'] as const;
+const PARTS = ['suite', 'bulk', 'procedures', 'mixed'] as const;
 type Part = (typeof PARTS)[number];
 const partOption = (name: 'only' | 'skip'): Part | undefined => {
   const raw = values[name];
   if (raw === undefined) return undefined;
-  if (!(PARTS as readonly string[]).includes(raw)) throw new Error(`--${name}: expected suite or bulk, got "${raw}"`);
+  if (!(PARTS as readonly string[]).includes(raw)) throw new Error(`--${name}: expected one of ${PARTS.join(', ')}, got "${raw}"`);
   return raw as Part;
 };
 const only = partOption('only');
 const skip = partOption('skip');
 const runs = (part: Part): boolean => (only === undefined || only === part) && skip !== part;
 const settings = { connections: 10, seconds, warmupSeconds: quick ? 1 : 3 };
+/** The procedures part: other procedures beside `lead` (5 per team), processes in each, bulk size. */
+const proceduresSizes = { crowdProcedures: quick ? 20 : 200, perProcedure: 1000, bulkItems: quick ? 2000 : 20_000 };
+/** The mixed part: the run together, each workload alone before it, and where its warm-up ends. */
+const mixedSizes = { seconds: quick ? 20 : 300, aloneSeconds: quick ? 5 : 30, rssReferenceSeconds: quick ? 5 : 30 };
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -106,7 +123,15 @@ const machine = {
 if (machine.loadAverageBefore[0] > machine.cpus / 2) {
   log(`warning: the machine is busy (load average ${machine.loadAverageBefore.join(' ')} on ${machine.cpus} CPUs); numbers will be low and noisy`);
 }
-log(`${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ${processes} processes, ${settings.connections} connections, ${seconds} s per workload after ${settings.warmupSeconds} s warm-up; parts: ${PARTS.filter(runs).join(', ')}${runs('bulk') ? ` (bulk ${bulkItems} items)` : ''}`);
+log(`${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ${processes} processes, ${settings.connections} connections, ${seconds} s per workload after ${settings.warmupSeconds} s warm-up; parts: ${PARTS.filter(runs).join(', ')}${runs('bulk') ? ` (bulk ${bulkItems} items)` : ''}` +
+  `${runs('procedures') ? ` (procedures: ${proceduresSizes.crowdProcedures} others × ${proceduresSizes.perProcedure}, bulk ${proceduresSizes.bulkItems})` : ''}` +
+  `${runs('mixed') ? ` (mixed: ${mixedSizes.aloneSeconds} s alone, ${mixedSizes.seconds} s together)` : ''}`);
+const partStarted = (): { at: number; loadAverageBefore: number[] } => ({ at: performance.now(), loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100) });
+/** What every part but the suite stores beside its runs. */
+const partRecord = (start: ReturnType<typeof partStarted>) => ({
+  date: new Date().toISOString(), loadAverageBefore: start.loadAverageBefore, loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  totalSeconds: Math.round((performance.now() - start.at) / 1000),
+});
 
 const started = performance.now();
 const dialects = await dialectsToRun();
@@ -129,6 +154,25 @@ if (runs('bulk')) {
     bulkRuns.push({ run, evaluation: evaluateBulk(run) });
   }
 }
+const bulkRecord = partRecord({ at: bulkStarted, loadAverageBefore: bulkLoadBefore });
+const proceduresStarted = partStarted();
+const proceduresRuns: { run: ProceduresRun; evaluation: ProceduresEvaluation }[] = [];
+if (runs('procedures')) {
+  for (const dialect of dialects) {
+    const run = await runProcedures(dialect, { ...proceduresSizes, settings, postgresUrl, log });
+    proceduresRuns.push({ run, evaluation: evaluateProcedures(run) });
+  }
+}
+const proceduresRecord = partRecord(proceduresStarted);
+const mixedStarted = partStarted();
+const mixedRuns: { run: MixedRun; evaluation: MixedEvaluation }[] = [];
+if (runs('mixed')) {
+  for (const dialect of dialects) {
+    const run = await runMixed(dialect, { ...mixedSizes, warmupSeconds: settings.warmupSeconds, postgresUrl, log });
+    mixedRuns.push({ run, evaluation: evaluateMixed(run) });
+  }
+}
+const mixedRecord = partRecord(mixedStarted);
 const totalSeconds = Math.round((performance.now() - started) / 1000);
 machine.loadAverageAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -139,9 +183,11 @@ if (bulkRuns.length > 0) {
   console.log('Bulk, for the README (finish = accept answer to the job\'s SUCCESS; entries/s = items ÷ finish; raw = multi-row INSERT of the same rows, primary key only):');
   console.log(formatBulkMarkdown(bulkRuns) + '\n');
 }
+for (const { run, evaluation } of proceduresRuns) console.log(formatProceduresTable(run, evaluation) + '\n');
+for (const { run, evaluation } of mixedRuns) console.log(formatMixedTable(run, evaluation) + '\n');
 console.log(`Load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')} (${machine.cpus} CPUs).`);
-console.log(`Total ${totalSeconds} s. Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.`);
-console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
+console.log(`Total ${totalSeconds} s.${results.length > 0 ? ' Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.' : ''}`);
+if (results.length + proceduresRuns.length > 0) console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
 
 const file = new URL(`./results/${quick ? 'latest-quick' : 'latest'}.json`, import.meta.url);
 fs.mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -150,14 +196,12 @@ const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')
 const suitePart = runs('suite')
   ? { machine, settings: { ...settings, processes, quick }, totalSeconds: suiteSeconds, results: results.map(({ result, rows }) => ({ ...result, rows })) }
   : { machine: previous.machine, settings: previous.settings, totalSeconds: previous.totalSeconds, results: previous.results };
-const bulkPart = runs('bulk')
-  ? {
-    date: new Date().toISOString(), items: bulkItems, loadAverageBefore: bulkLoadBefore, loadAverageAfter: machine.loadAverageAfter,
-    totalSeconds: Math.round((performance.now() - bulkStarted) / 1000), runs: bulkRuns.map(({ run, evaluation }) => ({ ...run, evaluation })),
-  }
-  : previous.bulk;
-fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart }, null, 2) + '\n');
+const bulkPart = runs('bulk') ? { ...bulkRecord, items: bulkItems, runs: bulkRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.bulk;
+const proceduresPart = runs('procedures') ? { ...proceduresRecord, ...proceduresSizes, settings, runs: proceduresRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.procedures;
+const mixedPart = runs('mixed') ? { ...mixedRecord, ...mixedSizes, runs: mixedRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.mixed;
+fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart, procedures: proceduresPart, mixed: mixedPart }, null, 2) + '\n');
 console.log(`Wrote ${file.pathname.replace(process.cwd() + '/', '')}`);
 const suiteFailed = results.some(({ result, rows }) => rows.some((r) => r.failures > 0 || (result.dialect === 'sqlite' && r.pass === false)));
 const bulkFailed = bulkRuns.some(({ evaluation }) => evaluation.failed);
-process.exitCode = suiteFailed || bulkFailed ? 1 : 0;
+const scaleFailed = [...proceduresRuns, ...mixedRuns].some(({ evaluation }) => evaluation.failed);
+process.exitCode = suiteFailed || bulkFailed || scaleFailed ? 1 : 0;

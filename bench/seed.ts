@@ -21,7 +21,7 @@ const HTTP_SEED_CONCURRENCY = 32;
 
 type Env = Record<string, string | undefined>;
 
-async function withRuntime<T>(env: Env, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(env: Env, work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const runtime = await openRuntime(loadConfig(env), { logger: createLogger('warn') });
   try {
     return await work(runtime);
@@ -41,7 +41,7 @@ export async function prepareTeam(env: Env): Promise<string> {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; results keep the task order. */
-async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   const worker = async () => {
@@ -59,52 +59,80 @@ export interface SeedResult {
   readonly seconds: number;
 }
 
+/** Creates processes in this process through the API's own create service (see seedInProcess). */
+export interface Seeder {
+  readonly runtime: Runtime;
+  /** The principal of an API key's token, as the server would resolve it. */
+  principalOf(token: string): Promise<Principal>;
+  /** Creates `body(i)` for every i in [from, to) in `procedure`, in one transaction; returns their ids. */
+  createBatch(principal: Principal, procedure: string, from: number, to: number, body: (index: number) => Record<string, unknown>): Promise<string[]>;
+}
+
 /**
- * Creates `count` leads through the API's own create service (validation, primary-key
- * generation, derived attributes, history), in this process and without HTTP. What is relaxed,
- * because it only makes seeding slower and changes nothing in the data:
- * - creates are grouped, SEED_BATCH per transaction (a processes service bound to the open
- *   transaction runs each create inside it), so 100,000 creates are not 100,000 commits;
- * - commits do not wait for the disk (SQLite synchronous=OFF on this connection, PostgreSQL
- *   synchronous_commit=off for these sessions).
- * The server measured afterwards opens its own connections with the normal settings.
+ * Opens a runtime for seeding. What is relaxed, because it only makes seeding slower and changes
+ * nothing in the data: commits do not wait for the disk (SQLite synchronous=OFF on this
+ * connection, PostgreSQL synchronous_commit=off for these sessions), and callers group creates
+ * into transactions (createBatch), so 100,000 creates are not 100,000 commits. The servers
+ * measured afterwards open their own connections with the normal settings.
  */
-export async function seedInProcess(env: Env, token: string, count: number, seed: number): Promise<SeedResult> {
+export async function withSeeder<T>(env: Env, work: (seeder: Seeder) => Promise<T>): Promise<T> {
   const seedEnv = env.DATABASE_URL ? { ...env, DATABASE_URL: withSessionOption(env.DATABASE_URL, 'synchronous_commit=off') } : env;
   return withRuntime(seedEnv, async (runtime) => {
     if (!env.DATABASE_URL) await sql`pragma synchronous = off`.execute(runtime.db.kysely);
-    const principal: Principal | undefined = await createApiKeysRepo(runtime.db).findPrincipalByTokenHash(sha256Hex(token));
-    if (!principal) throw new Error('seeding: the bench token resolves to no key');
     // The team model is cached (and so read outside the batch transactions) only while a
     // revision watcher runs; SQLite's single connection could not serve a read beside them.
     const watcher = createRevisionWatcher(runtime.db);
     await watcher.start();
     const models = createTeamModelCache(runtime.db, watcher);
-    await models.get(principal.teamId);
-    const next = leadGenerator(seed);
-    const ids: string[] = [];
-    let analyzedAt = 0.5;
-    const started = performance.now();
-    try {
-      for (let from = 0; from < count; from += SEED_BATCH) {
+    const seeder: Seeder = {
+      runtime,
+      async principalOf(token) {
+        const principal = await createApiKeysRepo(runtime.db).findPrincipalByTokenHash(sha256Hex(token));
+        if (!principal) throw new Error('seeding: the token resolves to no key');
+        await models.get(principal.teamId);
+        return principal;
+      },
+      async createBatch(principal, procedure, from, to, body) {
+        const ids: string[] = [];
         await runtime.db.transaction(async (tx) => {
+          // A processes service bound to the open transaction runs each create inside it.
           const { service } = createProcessesModule({
             db: tx, clock: runtime.clock, logger: runtime.logger, models,
             missingPhotoIds: (teamId, photoIds, t) => runtime.services.photos.missingPhotoIds(teamId, photoIds, t),
           });
-          for (let i = from; i < Math.min(from + SEED_BATCH, count); i++) {
-            ids.push((await service.create(principal, PROCEDURE, next(i))).id);
-          }
+          for (let i = from; i < to; i++) ids.push((await service.create(principal, procedure, body(i))).id);
         });
-        if (env.DATABASE_URL && ids.length >= analyzedAt * 2) {
-          analyzedAt = ids.length;
-          await analyze(runtime);
-        }
-      }
-      if (env.DATABASE_URL) await analyze(runtime);
+        return ids;
+      },
+    };
+    try {
+      return await work(seeder);
     } finally {
       watcher.stop();
     }
+  });
+}
+
+/**
+ * Creates `count` leads through the API's own create service (validation, primary-key
+ * generation, derived attributes, history), in this process and without HTTP, SEED_BATCH per
+ * transaction (see withSeeder for what is relaxed).
+ */
+export async function seedInProcess(env: Env, token: string, count: number, seed: number): Promise<SeedResult> {
+  return withSeeder(env, async ({ runtime, principalOf, createBatch }) => {
+    const principal = await principalOf(token);
+    const next = leadGenerator(seed);
+    const ids: string[] = [];
+    let analyzedAt = 0.5;
+    const started = performance.now();
+    for (let from = 0; from < count; from += SEED_BATCH) {
+      ids.push(...(await createBatch(principal, PROCEDURE, from, Math.min(from + SEED_BATCH, count), next)));
+      if (env.DATABASE_URL && ids.length >= analyzedAt * 2) {
+        analyzedAt = ids.length;
+        await analyze(runtime);
+      }
+    }
+    if (env.DATABASE_URL) await analyze(runtime);
     return { ids, seconds: (performance.now() - started) / 1000 };
   });
 }
