@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { createCliEnv, killAllCli, linesOf, runCli, type CliEnv } from '../support/cli.ts';
+import { createCliEnv, killAllCli, linesOf, runCliInProcess, type CliEnv } from '../support/cli.ts';
 import { demoConfigFor } from '../support/factories.ts';
 
 const NO_CHANGES = /: 0 created, 0 updated, 0 deleted, \d+ unchanged/;
@@ -17,8 +17,8 @@ describe('chakra config apply / export (OPERATIONS.md, CONFIG.md)', () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const apply = (slug: string, file: string, ...flags: string[]) => runCli(['config', 'apply', '--team', slug, ...flags, file], cli.env);
-  const exportTeam = (slug: string) => runCli(['config', 'export', '--team', slug], cli.env);
+  const apply = (slug: string, file: string, ...flags: string[]) => runCliInProcess(['config', 'apply', '--team', slug, ...flags, file], cli.env);
+  const exportTeam = (slug: string) => runCliInProcess(['config', 'export', '--team', slug], cli.env);
 
   before(async () => {
     cli = await createCliEnv();
@@ -109,7 +109,7 @@ describe('chakra config apply / export (OPERATIONS.md, CONFIG.md)', () => {
     assert.equal(unset.code, 1);
     assert.match(unset.stderr, /^team\.name: environment variable ENVY_TEAM_NAME is not set$/m);
 
-    const set = await runCli(['config', 'apply', '--team', 'envy', file], { ...cli.env, ENVY_TEAM_NAME: 'Envy From Env' });
+    const set = await runCliInProcess(['config', 'apply', '--team', 'envy', file], { ...cli.env, ENVY_TEAM_NAME: 'Envy From Env' });
     assert.equal(set.code, 0, set.stderr);
     const exported = await exportTeam('envy');
     assert.equal(parse(exported.stdout).team.name, 'Envy From Env');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { TEST_DIALECT } from '../support/env.ts';
-import { createCliEnv, killAllCli, runCli, startServe, type CliEnv } from '../support/cli.ts';
+import { createCliEnv, killAllCli, runCliInProcess, startServe, type CliEnv } from '../support/cli.ts';
 import { call } from '../support/http.ts';
 
 const CREATED_DEMO = /Created the demo team "demo"/;
@@ -59,7 +59,7 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
     assert.doesNotMatch(server.stderr(), CREATED_DEMO);
     assert.equal(fs.readFileSync(tokenFile, 'utf8'), token, 'the token file was rewritten');
 
-    const keys = await runCli(['key', 'list', '--team', 'demo', '--json'], cli.env);
+    const keys = await runCliInProcess(['key', 'list', '--team', 'demo', '--json'], cli.env);
     assert.equal(keys.code, 0, keys.stderr);
     assert.deepEqual(JSON.parse(keys.stdout).map((k: { name: string }) => k.name), ['demo admin']);
     assert.equal(countRows(path.join(cli.dataDir, 'chakra.db'), 'teams'), 1);
@@ -75,7 +75,7 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
     }
   }
   const applyDemo = async (env: CliEnv) => {
-    const applied = await runCli(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], env.env);
+    const applied = await runCliInProcess(['config', 'apply', '--team', 'demo', path.resolve('examples/demo.yaml')], env.env);
     assert.equal(applied.code, 0, applied.stderr);
   };
 
@@ -95,7 +95,7 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
 
   it('a demo team that already has a key of its own is left alone', () => inFreshDataDir(async (own) => {
     await applyDemo(own);
-    const key = await runCli(['key', 'create', '--team', 'demo', '--name', 'mine', '--role', 'admin'], own.env);
+    const key = await runCliInProcess(['key', 'create', '--team', 'demo', '--name', 'mine', '--role', 'admin'], own.env);
     assert.equal(key.code, 0, key.stderr);
     const server = await startServe(own.env);
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
@@ -120,7 +120,7 @@ describe('first start with DATABASE_URL (OPERATIONS.md)', { skip: TEST_DIALECT !
     assert.doesNotMatch(server.stderr(), CREATED_DEMO);
     assert.doesNotMatch(server.stderr(), /curl /);
     assert.ok(!fs.existsSync(path.join(cli.dataDir, 'demo-token')));
-    const keys = await runCli(['key', 'list', '--team', 'demo'], cli.env);
+    const keys = await runCliInProcess(['key', 'list', '--team', 'demo'], cli.env);
     assert.equal(keys.code, 1);
     assert.match(keys.stderr, /Unknown team "demo"/);
   });

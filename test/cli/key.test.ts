@@ -2,20 +2,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createCliEnv, killAllCli, linesOf, runCli, spawnCli, type CliEnv } from '../support/cli.ts';
+import { createCliEnv, killAllCli, linesOf, runCliInProcess, spawnCli, type CliEnv } from '../support/cli.ts';
 import { demoConfigFor } from '../support/factories.ts';
 
 const TOKEN = /^chk_[A-Za-z0-9_-]{20,}$/;
 
 describe('chakra key create / list / revoke (OPERATIONS.md)', () => {
   let cli: CliEnv;
-  const key = (...args: string[]) => runCli(['key', ...args], cli.env);
+  const key = (...args: string[]) => runCliInProcess(['key', ...args], cli.env);
 
   before(async () => {
     cli = await createCliEnv();
     const file = path.join(cli.dataDir, 'team.yaml');
     fs.writeFileSync(file, demoConfigFor('demo'));
-    const applied = await runCli(['config', 'apply', '--team', 'demo', file], cli.env);
+    const applied = await runCliInProcess(['config', 'apply', '--team', 'demo', file], cli.env);
     assert.equal(applied.code, 0, applied.stderr);
   });
   after(async () => {
@@ -109,6 +109,7 @@ describe('chakra key create / list / revoke (OPERATIONS.md)', () => {
     }
   });
 
+  // A real process with a real pipe: the guard against EPIPE is on the process's stdout.
   it('list into a reader that stops early (`| head -1`) ends quietly', async () => {
     const piped = spawnCli(['key', 'list', '--team', 'demo'], cli.env);
     piped.child.stdout!.destroy(); // the reader is gone before the list is written

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createCliEnv, killAllCli, linesOf, runCli, startServe, type CliEnv } from '../support/cli.ts';
+import { createCliEnv, killAllCli, linesOf, runCli, runCliInProcess, startServe, type CliEnv } from '../support/cli.ts';
 import { demoConfigFor } from '../support/factories.ts';
 import { call } from '../support/http.ts';
 
 async function createKey(cli: CliEnv, name: string): Promise<{ id: string; token: string }> {
-  const r = await runCli(['key', 'create', '--team', 'demo', '--name', name, '--role', 'admin', '--json'], cli.env);
+  const r = await runCliInProcess(['key', 'create', '--team', 'demo', '--name', name, '--role', 'admin', '--json'], cli.env);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -51,7 +51,7 @@ describe('chakra serve (OPERATIONS.md)', () => {
     cli = await createCliEnv();
     const file = path.join(cli.dataDir, 'team.yaml');
     fs.writeFileSync(file, demoConfigFor('demo'));
-    const applied = await runCli(['config', 'apply', '--team', 'demo', file], cli.env);
+    const applied = await runCliInProcess(['config', 'apply', '--team', 'demo', file], cli.env);
     assert.equal(applied.code, 0, applied.stderr);
     admin = await createKey(cli, 'admin');
   });
@@ -72,6 +72,8 @@ describe('chakra serve (OPERATIONS.md)', () => {
     assert.equal((await health()).status, 200);
     assert.equal((await health()).status, 200); // the second answer comes from the credential cache
 
+    // Revoked by a CLI process of its own, as an operator would: the server learns it only
+    // through the database.
     const revoked = await runCli(['key', 'revoke', '--team', 'demo', doomed.id], cli.env);
     assert.equal(revoked.code, 0, revoked.stderr);
     const revokedAt = Date.now();
@@ -93,6 +95,7 @@ describe('chakra serve (OPERATIONS.md)', () => {
 
   it('a port already in use stops a second server with exit 1 and one line', async () => {
     const server = await startServe(cli.env, ['--no-worker']);
+    // Spawned: a second real process, whose failed start must end it with exit 1.
     const busy = await runCli(['serve'], { ...cli.env, HOST: '127.0.0.1', PORT: new URL(server.url).port });
     assert.equal(busy.code, 1, busy.stderr);
     assert.equal(busy.stdout, '');

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseEnv, createCliEnv, killAllCli, linesOf, newSecretKey, REPO_ROOT, runCli, runCliMany, type CliEnv, type CliResult } from '../support/cli.ts';
+import { baseEnv, createCliEnv, killAllCli, linesOf, newSecretKey, REPO_ROOT, runCliInProcess, runCliMany, type CliEnv, type CliEnvVars, type CliResult } from '../support/cli.ts';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -18,6 +18,13 @@ function assertOneLineFailure(args: readonly string[], r: CliResult): string {
   assert.equal(lines.length, 1, describeRun(args, r));
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   return lines[0];
+}
+
+/** Each invocation in turn, in this process. */
+async function runEach(list: readonly (readonly string[])[], env: CliEnvVars): Promise<CliResult[]> {
+  const results: CliResult[] = [];
+  for (const args of list) results.push(await runCliInProcess(args, env));
+  return results;
 }
 
 describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
@@ -45,7 +52,7 @@ describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
       [['key', 'create', '--help'], /chakra key create/],
       [['sandbox', '--help'], /chakra sandbox/],
     ];
-    const results = await runCliMany(cases.map(([args]) => args), untouched.env);
+    const results = await runEach(cases.map(([args]) => args), untouched.env);
     cases.forEach(([args, usage], i) => {
       const r = results[i];
       assert.equal(r.code, 0, describeRun(args, r));
@@ -60,7 +67,7 @@ describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
   });
 
   it('--version prints the package version on stdout', async () => {
-    const r = await runCli(['--version'], untouched.env);
+    const r = await runCliInProcess(['--version'], untouched.env);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, `${VERSION}\n`);
     assert.equal(r.stderr, '');
@@ -83,7 +90,7 @@ describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
       [['key', 'create', '--team'], /argument missing/i],
       [['key', 'revoke', '--team', 'acme'], /expected <keyId>/],
     ];
-    const results = await runCliMany(cases.map(([args]) => args), untouched.env);
+    const results = await runEach(cases.map(([args]) => args), untouched.env);
     cases.forEach(([args, message], i) => {
       const r = results[i];
       assert.equal(r.code, 2, describeRun(args, r));
@@ -104,7 +111,7 @@ describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
       [['config', 'apply', '--team', 'acme', invalid], /^roles\[0\]\.type: expected one of ADMIN, MANAGER, USER$/m],
       [['config', 'apply', '--team', 'acme', path.join(db.dataDir, 'missing.yaml')], /missing\.yaml: no such file/],
     ];
-    const results = await runCliMany(cases.map(([args]) => args), db.env);
+    const results = await runEach(cases.map(([args]) => args), db.env);
     cases.forEach(([args, message], i) => {
       const r = results[i];
       assert.equal(r.code, 1, describeRun(args, r));
@@ -112,6 +119,25 @@ describe('chakra CLI: exit codes and output streams (OPERATIONS.md)', () => {
       assert.match(r.stderr, message, describeRun(args, r));
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     });
+  });
+
+  // The same contract through the real binary (`node src/main.ts`), as a shell sees it: the
+  // exit code of the process and which of its streams the text went to.
+  it('as a process: --help exits 0 with the usage on stdout; a usage error exits 2 and a failure 1, both on stderr only', async () => {
+    const runs: string[][] = [['--help'], ['bogus'], ['config', 'export', '--team', 'nope']];
+    const [help, usage, failure] = await runCliMany(runs, db.env);
+
+    assert.equal(help.code, 0, describeRun(runs[0], help));
+    assert.equal(help.signal, null);
+    assert.match(help.stdout, /Usage: chakra <command>/, describeRun(runs[0], help));
+    assert.equal(help.stderr, '', describeRun(runs[0], help));
+
+    assert.equal(usage.code, 2, describeRun(runs[1], usage));
+    assert.equal(usage.stdout, '', describeRun(runs[1], usage));
+    assert.match(usage.stderr, /unknown command "bogus"/, describeRun(runs[1], usage));
+    assert.match(usage.stderr, /Usage/, describeRun(runs[1], usage));
+
+    assert.equal(assertOneLineFailure(runs[2], failure), 'Unknown team "nope"');
   });
 });
 
@@ -134,7 +160,8 @@ describe('chakra CLI: bad configuration stops it with one clear line (OPERATIONS
       [['serve'], baseEnv({ DATA_DIR: dataDir, PORT: 'abc', LOG_LEVEL: 'loud' })],
       [['migrate'], baseEnv({ DATA_DIR: dataDir, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' })],
     ];
-    const results = await Promise.all(runs.map(([args, env]) => runCli(args, env)));
+    // `serve` stops at its configuration or its database here, before it would wait for a signal.
+    const results = await Promise.all(runs.map(([args, env]) => runCliInProcess(args, env)));
     const [serveDb, port, both, noKey] = results.map((r, i) => assertOneLineFailure(runs[i][0], r));
     assert.match(serveDb, /^DATABASE_URL: cannot connect to 127\.0\.0\.1:1\b/);
     assert.match(port, /\bPORT\b/);
@@ -144,3 +171,4 @@ describe('chakra CLI: bad configuration stops it with one clear line (OPERATIONS
     assert.ok(!fs.existsSync(path.join(dataDir, 'chakra.db')), 'a bad configuration still created the database');
   });
 });
+

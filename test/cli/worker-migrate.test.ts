@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MIGRATIONS } from '../../src/db/migrations/index.ts';
-import { createCliEnv, killAllCli, linesOf, runCli, spawnCli, type CliEnv } from '../support/cli.ts';
+import { createCliEnv, killAllCli, linesOf, runCliInProcess, spawnCli, type CliEnv } from '../support/cli.ts';
 
 describe('chakra migrate and chakra worker (OPERATIONS.md)', () => {
   // Each test needs a database of its own: migrate must see it empty, the worker must not care.
@@ -18,7 +18,7 @@ describe('chakra migrate and chakra worker (OPERATIONS.md)', () => {
 
   it('migrate applies every migration and says which, then says the schema is up to date', async () => {
     const cli = await freshEnv();
-    const first = await runCli(['migrate'], cli.env);
+    const first = await runCliInProcess(['migrate'], cli.env);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, '');
     assert.equal(linesOf(first.stderr).length, 1, first.stderr);
@@ -26,13 +26,14 @@ describe('chakra migrate and chakra worker (OPERATIONS.md)', () => {
     assert.ok(applied, first.stderr);
     assert.deepEqual(applied[1].split(', '), MIGRATIONS.map(([name]) => name));
 
-    const second = await runCli(['migrate'], cli.env);
+    const second = await runCliInProcess(['migrate'], cli.env);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout, '');
     assert.match(second.stderr, /up to date/);
     assert.doesNotMatch(second.stderr, /Applied/);
   });
 
+  // Spawned: the worker runs until a signal stops it.
   it('worker starts, says it is waiting for work, keeps waiting, and exits 0 on SIGTERM', async () => {
     const cli = await freshEnv();
     const worker = spawnCli(['worker'], { ...cli.env, WORKER_CONCURRENCY: '3' });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +100,123 @@ export function runCli(args: readonly string[], env: CliEnvVars, options: { time
     clearTimeout(timer);
     return { code, signal, stdout: cli.stdout(), stderr: cli.stderr() };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-process runs: the same entry point as src/main.ts, without the start-up of a new process.
+// ---------------------------------------------------------------------------------------------
+
+/** What the process writes through `io` (as src/cli/cli-io.ts processIo does: one line each). */
+function asLine(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+type StraySink = (fd: 1 | 2, text: string) => void;
+
+/**
+ * A spawned CLI's streams also hold what its logger writes (pino, straight to fd 2) and anything
+ * else printed outside `io`. Until the returned undo, writes to fd 1 and fd 2 made through
+ * `fs.write`/`fs.writeSync`, and `process.stderr.write`, go to `sink` instead, so "nothing else
+ * on stderr" still holds in-process. So does text through `process.stdout.write` when this file
+ * runs under `node --test`: the runner's own reports on that stream are binary (v8-serialized)
+ * there and pass through; run any other way, that stream is left alone.
+ */
+function captureStrayOutput(sink: StraySink): () => void {
+  const mutableFs = fs as unknown as { write: (...args: unknown[]) => unknown; writeSync: (...args: unknown[]) => number };
+  const { write, writeSync } = mutableFs;
+  const stderrWrite = process.stderr.write;
+  const stdoutWrite = process.stdout.write;
+  /** The text and byte count of an fs.write/writeSync call: (data, offset?, length?) or (data, position?, encoding?). */
+  const decode = (data: unknown, rest: unknown[]): { text: string; bytes: number } => {
+    if (typeof data === 'string') return { text: data, bytes: Buffer.byteLength(data) };
+    const view = data as ArrayBufferView;
+    const buffer = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    const offset = typeof rest[0] === 'number' ? rest[0] : 0;
+    const length = typeof rest[1] === 'number' ? rest[1] : buffer.length - offset;
+    return { text: buffer.subarray(offset, offset + length).toString('utf8'), bytes: length };
+  };
+  mutableFs.writeSync = function (fd: unknown, data: unknown, ...rest: unknown[]) {
+    if (fd !== 1 && fd !== 2) return writeSync.call(fs, fd, data, ...rest);
+    const { text, bytes } = decode(data, rest);
+    sink(fd, text);
+    return bytes;
+  };
+  mutableFs.write = function (fd: unknown, data: unknown, ...rest: unknown[]) {
+    if (fd !== 1 && fd !== 2) return write.call(fs, fd, data, ...rest);
+    const callback = rest.pop() as (error: Error | null, bytes: number, data: unknown) => void;
+    const { text, bytes } = decode(data, rest);
+    sink(fd, text);
+    process.nextTick(callback, null, bytes, data);
+    return undefined;
+  };
+  const divert = (fd: 1 | 2, chunk: unknown, rest: unknown[]): true => {
+    sink(fd, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (callback) process.nextTick(callback);
+    return true;
+  };
+  process.stderr.write = function (chunk: unknown, ...rest: unknown[]) {
+    return divert(2, chunk, rest);
+  } as typeof process.stderr.write;
+  if (process.env.NODE_TEST_CONTEXT === 'child-v8') {
+    process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+      if (typeof chunk !== 'string') return (stdoutWrite as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      return divert(1, chunk, rest);
+    } as typeof process.stdout.write;
+  }
+  return () => {
+    mutableFs.write = write;
+    mutableFs.writeSync = writeSync;
+    process.stderr.write = stderrWrite;
+    process.stdout.write = stdoutWrite;
+  };
+}
+
+/**
+ * In-process runs never overlap. They share one thread, and on SQLite a second writer in the
+ * same thread would block it on the first one's lock (busy_timeout) while the first one cannot
+ * go on; one at a time, what went to stdout and stderr also belongs to exactly one run.
+ */
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `chakra <args>` inside this process through `runCli` (src/cli/run-cli.ts), the function
+ * src/main.ts calls, and returns what a spawned run would (`signal` is always null). `env` is
+ * the whole environment the command sees, as for a spawned CLI; the working directory is this
+ * process's, which must be the repository root (where the spawned CLI runs). For commands that
+ * finish on their own: `serve` and `worker` wait for a signal once they have started, so they
+ * are spawned (spawnCli, startServe) unless they fail before that.
+ */
+export function runCliInProcess(args: readonly string[], env: CliEnvVars, options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  const result = inProcessQueue.then(() => runInProcessNow(args, env, options.timeoutMs ?? 20_000));
+  inProcessQueue = result.catch(() => {});
+  return result;
+}
+
+async function runInProcessNow(args: readonly string[], env: CliEnvVars, timeoutMs: number): Promise<CliResult> {
+  if (path.resolve(process.cwd()) !== path.resolve(REPO_ROOT)) {
+    throw new Error(`in-process CLI runs need the repository root as working directory, not ${process.cwd()}`);
+  }
+  // The first run loads the whole server; the spawned CLIs' compile cache makes that cheaper.
+  module.enableCompileCache?.(COMPILE_CACHE);
+  const { runCli: runCliEntry } = await import('../../src/cli/run-cli.ts');
+  let stdout = '';
+  let stderr = '';
+  const io = { out: (text: string) => void (stdout += asLine(text)), err: (text: string) => void (stderr += asLine(text)) };
+  const restore = captureStrayOutput((fd, text) => (fd === 1 ? (stdout += text) : (stderr += text)));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`chakra ${args.join(' ')} did not finish within ${timeoutMs} ms`)), timeoutMs);
+    });
+    const code = await Promise.race([runCliEntry(args, { ...env }, io), expired]);
+    // A logger hands its last lines to fs.write a tick later: let them land in this run.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { code, signal: null, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    restore();
+  }
 }
 
 /** Runs several invocations, a few at a time, and returns their results in order. */

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { openDatabase, type RootDb } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import type { JobsTable } from '../../src/db/schema.ts';
-import { runCli, type CliEnv } from './cli.ts';
+import { runCliInProcess, type CliEnv } from './cli.ts';
 import { demoConfigFor } from './factories.ts';
 import { client } from './http.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -72,9 +72,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 export async function prepareDemoTeam(cli: CliEnv): Promise<string> {
   const file = path.join(cli.dataDir, 'team.yaml');
   fs.writeFileSync(file, demoConfigFor('demo'));
-  const applied = await runCli(['config', 'apply', '--team', 'demo', file], cli.env, { timeoutMs: 60_000 });
+  const applied = await runCliInProcess(['config', 'apply', '--team', 'demo', file], cli.env, { timeoutMs: 60_000 });
   assert.equal(applied.code, 0, applied.stderr);
-  const key = await runCli(['key', 'create', '--team', 'demo', '--name', 'bulk', '--role', 'admin', '--json'], cli.env, { timeoutMs: 60_000 });
+  const key = await runCliInProcess(['key', 'create', '--team', 'demo', '--name', 'bulk', '--role', 'admin', '--json'], cli.env, { timeoutMs: 60_000 });
   assert.equal(key.code, 0, key.stderr);
   return (JSON.parse(key.stdout) as { token: string }).token;
 }
