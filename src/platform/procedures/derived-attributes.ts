@@ -69,7 +69,7 @@ async function evaluateOne(attribute: DerivedAttributeModel, scope: DerivedScope
   try {
     const raw: unknown = await evaluator.expr.evaluate(scope);
     // JSONata hands back arrays with extra properties (sequences); plain JSON is what is stored.
-    const value = raw === undefined ? null : JSON.parse(JSON.stringify(raw));
+    const value = raw === undefined ? null : typeof raw === 'object' && raw !== null ? JSON.parse(JSON.stringify(raw)) : raw;
     const checked = checkDerivedValue(attribute.type, value, `derivedData.${attribute.shortId}`, ctx);
     if (checked.ok) return checked.value;
     logger.warn({ attribute: attribute.shortId, reason: checked.message }, 'derived attribute result has the wrong type; stored null');

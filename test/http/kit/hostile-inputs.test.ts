@@ -363,8 +363,8 @@ function form(file: Uint8Array | null, fileName: string, fields: Record<string, 
 // ---------------------------------------------------------------------------------------------
 
 /** At most this many requests per route for its JSON body fields (root bodies are always sent). */
-const MAX_BODY_PROBES_PER_ROUTE = 320;
-const MAX_BULK_PROBES_PER_ROUTE = 120;
+const MAX_BODY_PROBES_PER_ROUTE = 160;
+const MAX_BULK_PROBES_PER_ROUTE = 60;
 
 describe('HTTP kit: hostile inputs on every route of the OpenAPI document', () => {
   let server: TestServer;

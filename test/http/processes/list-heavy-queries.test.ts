@@ -8,7 +8,7 @@ import { dataOf, LEAD } from '../../support/processes.ts';
 import { BULK_CREATE, drain, leads, submit } from '../bulk/bulk-support.ts';
 import { TEST_DIALECT } from '../../support/env.ts';
 
-const PROCESSES = 20_000;
+const PROCESSES = 8_000;
 
 /**
  * One valid but expensive list (199 `!=` conditions, each read from every process's JSON, with a
