@@ -24,6 +24,8 @@ export interface Config {
   };
   /** 32-byte key for signing links and encrypting stored secrets; null = generate/read in DATA_DIR. */
   readonly secretKey: Buffer | null;
+  /** Earlier secret keys (CHAKRA_PREVIOUS_SECRET_KEYS): secrets sealed under them still open. */
+  readonly previousSecretKeys: readonly Buffer[];
   readonly logLevel: LogLevel;
   readonly jobs: {
     readonly workerConcurrency: number;

@@ -48,7 +48,9 @@ export function loadConfig(env: Env): Config {
   const publicUrl = (read('PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('PUBLIC_URL: expected an http(s):// URL');
 
-  const secretKey = parseSecretKey(read('CHAKRA_SECRET_KEY'), problems);
+  const secretKey = parseSecretKey('CHAKRA_SECRET_KEY', read('CHAKRA_SECRET_KEY'), problems);
+  const previousSecretKeys = (read('CHAKRA_PREVIOUS_SECRET_KEYS') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '')
+    .map((k) => parseSecretKey('CHAKRA_PREVIOUS_SECRET_KEYS', k, problems)).filter((k): k is Buffer => k !== null);
   if (databaseUrl !== undefined && secretKey === null && read('CHAKRA_SECRET_KEY') === undefined) {
     problems.push('CHAKRA_SECRET_KEY: required with DATABASE_URL (32 random bytes, base64; e.g. `openssl rand -base64 32`)');
   }
@@ -70,6 +72,7 @@ export function loadConfig(env: Env): Config {
     database: { url: databaseUrl, sqlitePath: path.join(dataDir, 'chakra.db'), readTimeoutMs: integer('QUERY_TIMEOUT_MS', 30_000, 1, 3_600_000) },
     storage: { dataDir, url: storageUrl, s3Endpoint: read('S3_ENDPOINT') },
     secretKey,
+    previousSecretKeys,
     logLevel: logLevelRaw as LogLevel,
     jobs: {
       workerConcurrency: integer('WORKER_CONCURRENCY', 1, 1, 256),
@@ -87,11 +90,11 @@ export function loadConfig(env: Env): Config {
   return deepFreeze(config);
 }
 
-function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | null {
+function parseSecretKey(name: string, raw: string | undefined, problems: string[]): Buffer | null {
   if (raw === undefined) return null;
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw)) {
-    problems.push('CHAKRA_SECRET_KEY: expected 32 bytes encoded as base64');
+    problems.push(`${name}: expected 32 bytes encoded as base64${name.endsWith('KEYS') ? ' (comma-separated)' : ''}`);
     return null;
   }
   return key;
