@@ -19,6 +19,8 @@ import { createTeamConfigModule } from './platform/team-config/index.ts';
 import { createUsersModule } from './platform/users/index.ts';
 import { createPhotosModule } from './platform/photos/index.ts';
 import { createBlobStore } from './storage/index.ts';
+import { createPluginsModule } from './whatsapp/plugins/index.ts';
+import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 import type { Principal } from './http/auth.ts';
 import { systemClock, type Clock } from './shared/time.ts';
@@ -57,7 +59,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const watcher = createRevisionWatcher(db);
   const revisionsChanged = () => watcher.refresh().catch((error: unknown) => logger.warn({ err: error }, 'cache revision check failed'));
   const apiKeys = createApiKeysService({ db, clock, revisionsChanged });
-  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage() });
+  const secrets = createSecretBox(secretKey, config.previousSecretKeys);
+  const plugins = createPluginsModule({ db, clock, secrets });
+  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage(), plugins: plugins.store });
   const users = createUsersModule({ db, clock, revisionsChanged });
   const models = createTeamModelCache(db, watcher);
   const photos = createPhotosModule({
@@ -87,7 +91,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     clock,
     secretKey,
     blobStore,
-    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service },
+    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service },
     engine,
 
     /** Housekeeping run by workers from time to time: finished jobs past their retention. */
@@ -108,7 +112,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
         checkReady: async () => {
           await sql`select 1`.execute(db.kysely);
         },
-        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes],
+        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes],
       });
       return app;
     },

@@ -6,6 +6,7 @@ import { UsageError, type CliIo, type Env } from './cli-io.ts';
 import { runConfigCommand } from './commands/config.command.ts';
 import { runKeyCommand } from './commands/key.command.ts';
 import { runMigrateCommand } from './commands/migrate.command.ts';
+import { runPluginCommand } from './commands/plugin.command.ts';
 import { runServeCommand } from './commands/serve.command.ts';
 import { runWorkerCommand } from './commands/worker.command.ts';
 
@@ -19,6 +20,7 @@ Commands:
   migrate                   bring the database schema up to date
   config apply|export       apply a team config file / print a team's config
   key create|list|revoke    manage API keys
+  plugin list|show          a team's WhatsApp plugins (never their secrets)
   sandbox [--port N]        run the WhatsApp Graph API sandbox alone
 
 Run "chakra <command> --help" for a command's options. Configuration comes from the
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: runMigrateCommand,
   config: runConfigCommand,
   key: runKeyCommand,
+  plugin: runPluginCommand,
   sandbox: async (argv, _env, io) => {
     const parsed = parseCommandArgs(argv, { port: { type: 'string' } }, SANDBOX_USAGE);
     if (parsed.help) {

@@ -407,6 +407,39 @@ export interface BackgroundJobEntriesTable {
   updated_at: number;
 }
 
+export interface WhatsappPluginsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  waba_id: string;
+  /** `https://graph.facebook.com`, another Graph API base, or `sandbox:` (the built-in sandbox). */
+  graph_api_url: string;
+  lead_procedure_id: string | null;
+  /** Sealed (shared/secret-box.ts), like the three below. */
+  access_token: string;
+  app_secret: string | null;
+  verify_token: string | null;
+  webhook_secret: string | null;
+  /** The `${VAR}` each secret was read from, by field name, for `config export`. */
+  secret_refs: Json;
+  pass_through_webhook_url: string | null;
+  enable_message_echoes: Flag;
+  chakra_webhook_url: string | null;
+  enable_chakra_webhook: Flag;
+  /** The Chakra webhook's event kinds, as an array of names. */
+  chakra_webhook_events: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsappPhoneNumbersTable {
+  team_id: string;
+  phone_number_id: string;
+  plugin_id: string;
+  display_phone_number: string;
+  created_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   roles: RolesTable;
@@ -436,4 +469,6 @@ export interface Database {
   jobs: JobsTable;
   background_jobs: BackgroundJobsTable;
   background_job_entries: BackgroundJobEntriesTable;
+  whatsapp_plugins: WhatsappPluginsTable;
+  whatsapp_phone_numbers: WhatsappPhoneNumbersTable;
 }

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { substituteVariables } from './config-file.env.ts';
+import { readPlugins } from './config-file.plugins.ts';
 import { readEntity, readProcedure } from './config-file.procedures.ts';
 import {
   describeKind,
@@ -21,7 +22,6 @@ export type ParseResult = { ok: true; file: TeamConfigFile } | { ok: false; prob
 type Env = Readonly<Record<string, string | undefined>>;
 
 const TOP_LEVEL_FIELDS = ['team', 'roles', 'pods', 'users', 'entities', 'procedures', 'taskTypes', 'plugins'] as const;
-const PLUGINS_REFUSED = 'plugins: WhatsApp plugins are not supported by this server version yet';
 
 /**
  * Parses and validates a team config file (CONFIG.md), YAML or JSON. Pure: `env` supplies the
@@ -33,7 +33,7 @@ export function parseConfigFile(text: string, env: Env): ParseResult {
   if (problems.length > 0) return { ok: false, problems };
   const root = readRoot(document, problems);
   if (root === null) return { ok: false, problems };
-  const file = readTeamConfig(substituteOutsidePlugins(root, env, problems), problems);
+  const file = readTeamConfig(substituteOutsidePlugins(root, env, problems), root, env, problems);
   return problems.length > 0 || file === null ? { ok: false, problems } : { ok: true, file };
 }
 
@@ -59,20 +59,16 @@ function readRoot(document: unknown, p: Problems): Mapping | null {
   return readMapping(document, '', p, TOP_LEVEL_FIELDS);
 }
 
-// Plugins are refused whole, so their unset secrets must not add problems of their own.
+// Plugins substitute their own variables: a secret keeps the reference it was written as.
 function substituteOutsidePlugins(root: Mapping, env: Env, p: Problems): Mapping {
   const substituted: Mapping = {};
   for (const [key, value] of Object.entries(root)) {
-    if (key === 'plugins') {
-      p.push(PLUGINS_REFUSED);
-      continue;
-    }
-    substituted[key] = substituteVariables(value, key, env, p);
+    if (key !== 'plugins') substituted[key] = substituteVariables(value, key, env, p);
   }
   return substituted;
 }
 
-function readTeamConfig(root: Mapping, p: Problems): TeamConfigFile | null {
+function readTeamConfig(root: Mapping, raw: Mapping, env: Env, p: Problems): TeamConfigFile | null {
   const team = readTeam(root.team, 'team', p);
   const roles = readList(root, 'roles', '', p, (raw, at) => readRole(raw, at, p));
   const pods = readList(root, 'pods', '', p, (raw, at) => readNamedObject(raw, at, p));
@@ -86,6 +82,7 @@ function readTeamConfig(root: Mapping, p: Problems): TeamConfigFile | null {
   const refs = { entities: shortIdsOf(entities), taskTypes: shortIdsOf(taskTypes) };
   const procedures = readList(root, 'procedures', '', p, (raw, at) => readProcedure(raw, at, p, refs));
   reportDuplicates(procedures, 'shortId', (procedure) => procedure.shortId, p);
+  const plugins = readPlugins(raw, env, p, shortIdsOf(procedures));
   if (team === null) return null;
   return {
     team,
@@ -95,5 +92,6 @@ function readTeamConfig(root: Mapping, p: Problems): TeamConfigFile | null {
     entities: valuesOf(entities),
     procedures: valuesOf(procedures),
     taskTypes: valuesOf(taskTypes),
+    plugins,
   };
 }

@@ -13,6 +13,7 @@ export interface TeamConfigFile {
   entities: EntitySpec[];
   procedures: ProcedureSpec[];
   taskTypes: TaskTypeSpec[];
+  plugins: PluginSpec[];
 }
 
 export interface TeamSpec {
@@ -121,4 +122,42 @@ export interface ProcedureSpec {
   derivedAttributes: DerivedAttributeSpec[];
   attributeGroups: AttributeGroupSpec[];
   stateTasks: StateTaskSpec[];
+}
+
+export const PLUGIN_TYPES = ['whatsapp'] as const;
+export const PLUGIN_SECRET_FIELDS = ['accessToken', 'appSecret', 'verifyToken', 'webhookSecret'] as const;
+export type PluginSecretField = (typeof PLUGIN_SECRET_FIELDS)[number];
+
+/** A secret as the file gave it: its value, and the `${VAR}` text it was written as, if any. */
+export interface SecretSpec {
+  value: string;
+  reference: string | null;
+}
+
+export interface PhoneNumberSpec {
+  whatsappPhoneNumberId: string;
+  displayPhoneNumber: string;
+}
+
+/** A plugin's outbound webhook settings (API.md §8.4), as `update-config` reads and writes them. */
+export interface WebhookSettings {
+  passThroughWebhookUrl: string | null;
+  enableMessageEchoesForPassThroughWebhook: boolean;
+  chakraWebhookUrl: string | null;
+  enableChakraWebhook: boolean;
+  whichChakraWebhookEventsToSend: string[];
+}
+
+/** A WhatsApp plugin; a file names it by its `wabaId` (one plugin per WABA in a team). */
+export interface PluginSpec {
+  type: (typeof PLUGIN_TYPES)[number];
+  name: string;
+  wabaId: string;
+  phoneNumbers: PhoneNumberSpec[];
+  secrets: { accessToken: SecretSpec | null; appSecret: SecretSpec | null; verifyToken: SecretSpec | null; webhookSecret: SecretSpec | null };
+  graphApiUrl: string;
+  /** A procedure's shortId. */
+  leadProcedure: string | null;
+  /** null: the file says nothing, and settings made through `update-config` stay. */
+  webhooks: WebhookSettings | null;
 }

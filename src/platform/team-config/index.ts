@@ -6,6 +6,10 @@ export type { ApplySummary } from './team-config.apply.ts';
 export { createConfigObjectsRepo, type ConfigRow, type TeamConfigState } from './config-objects.repo.ts';
 export { parseConfigFile } from './config-file.ts';
 export type { ProcessStorage } from './process-storage.port.ts';
+export type { PluginStore, PluginApplyContext, PluginApplyResult } from './plugin-store.port.ts';
+export type { PluginSpec, PhoneNumberSpec, SecretSpec, WebhookSettings, PluginSecretField } from './config-file.types.ts';
+export { PLUGIN_SECRET_FIELDS } from './config-file.types.ts';
+export { readWebhookSettings, webhookUrlProblem, EMPTY_WEBHOOK_SETTINGS, SANDBOX_GRAPH_API_URL, DEFAULT_GRAPH_API_URL } from './config-file.plugins.ts';
 
 export function createTeamConfigModule(deps: TeamConfigDeps) {
   const service = createTeamConfigService(deps);

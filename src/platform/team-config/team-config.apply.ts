@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/time.ts';
 import { createTeamsRepo } from '../teams/index.ts';
 import { CONFIG_TABLES, createConfigObjectsRepo, type ConfigTable, type TeamConfigState } from './config-objects.repo.ts';
 import type { ProcessStorage } from './process-storage.port.ts';
+import type { PluginStore } from './plugin-store.port.ts';
 import type { ApplyOptions, ApplySummary } from './team-config.summary.ts';
 
 export type { ApplyOptions, ApplySummary };
@@ -17,6 +18,7 @@ import { createRevisionsRepo } from '../revisions/index.ts';
 export interface ApplyDeps {
   readonly clock: Clock;
   readonly storage: ProcessStorage;
+  readonly plugins: PluginStore;
 }
 
 /** Write order: parents before children (foreign keys); pruning runs in the reverse order. */
@@ -46,6 +48,8 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   }
   // Users first: a pod or role the file drops can only be pruned once no user of the file is in it.
   const usersChanged = await applyUsers(tx, teamId, file, options, now, summary);
+  // Plugins before pruning: a plugin that moves to another lead procedure frees the old one.
+  await applyPlugins(tx, teamId, file, options, now, summary, deps.plugins);
   if (options.prune) await pruneRows(tx, teamId, desired, state, summary, deps.storage);
   await deps.storage.sync(tx, teamId, state);
   const rolesChanged = [...summary.created, ...summary.updated, ...summary.deleted].some((l) => l.startsWith('role '));
@@ -53,6 +57,18 @@ export async function applyTeamConfig(tx: Db, file: TeamConfigFile, options: App
   if (usersChanged || rolesChanged) await revisions.bump('auth');
   if (summary.created.length + summary.updated.length + summary.deleted.length > 0) await revisions.bump('config');
   return summary;
+}
+
+async function applyPlugins(
+  tx: Db, teamId: string, file: TeamConfigFile, options: ApplyOptions, now: number, summary: ApplySummary, store: PluginStore,
+): Promise<void> {
+  const procedures = await createConfigObjectsRepo(tx).list('procedures', teamId);
+  const idOf = new Map(procedures.map((p) => [p.short_id, p.id]));
+  const result = await store.apply(tx, teamId, file.plugins, { procedureId: (shortId) => idOf.get(shortId), prune: options.prune, now });
+  summary.created.push(...result.created);
+  summary.updated.push(...result.updated);
+  summary.deleted.push(...result.deleted);
+  summary.unchanged += result.unchanged;
 }
 
 async function upsertTeam(tx: Db, file: TeamConfigFile, now: number, summary: ApplySummary): Promise<string> {

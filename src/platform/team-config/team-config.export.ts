@@ -14,9 +14,12 @@ function compact(object: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * Renders the stored config in the file format of CONFIG.md. Applying the output to the same team
- * changes nothing; applying it to an empty database recreates the team's data model and users.
+ * changes nothing; applying it to an empty database recreates the team's data model, users and
+ * plugins (their secrets come back from the same environment variables).
  */
-export function exportTeamConfig(team: TeamsTable, state: TeamConfigState, users: readonly UserAggregate[], readJson: ReadJson): string {
+export function exportTeamConfig(
+  team: TeamsTable, state: TeamConfigState, users: readonly UserAggregate[], plugins: readonly Record<string, unknown>[], readJson: ReadJson,
+): string {
   const shortIdOf = new Map<string, string>();
   for (const rows of Object.values(state)) for (const row of rows as { id: string; short_id: string }[]) shortIdOf.set(row.id, row.short_id);
   const ref = (id: string | null) => (id === null ? null : (shortIdOf.get(id) ?? null));
@@ -64,6 +67,7 @@ export function exportTeamConfig(team: TeamsTable, state: TeamConfigState, users
       shortId: e.short_id, name: e.name, primaryKey: ref(e.primary_key_attribute_id), phoneAttribute: ref(e.phone_attribute_id), attributes: attributes(e.id),
     })),
     procedures: state.procedures.map(procedure),
+    plugins,
   });
   return stringify(document, { lineWidth: 0 });
 }

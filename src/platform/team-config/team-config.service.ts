@@ -5,6 +5,7 @@ import { createTeamsRepo } from '../teams/index.ts';
 import { createUsersRepo } from '../users/index.ts';
 import { createConfigObjectsRepo } from './config-objects.repo.ts';
 import type { ProcessStorage } from './process-storage.port.ts';
+import type { PluginStore } from './plugin-store.port.ts';
 import { parseConfigFile } from './config-file.ts';
 import { applyTeamConfig, type ApplySummary } from './team-config.apply.ts';
 import { exportTeamConfig } from './team-config.export.ts';
@@ -15,6 +16,7 @@ export interface TeamConfigDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly storage: ProcessStorage;
+  readonly plugins: PluginStore;
   /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
   readonly revisionsChanged: () => Promise<void>;
 }
@@ -77,7 +79,9 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
         createConfigObjectsRepo(db).loadState(team.id),
         createUsersRepo(db).list(team.id, { includeServiceAccounts: false }),
       ]);
-      return exportTeamConfig(team, state, users, db.dialect.readJson);
+      const procedureShortId = new Map(state.procedures.map((p) => [p.id, p.short_id]));
+      const plugins = await deps.plugins.exportPlugins(db, team.id, (id) => procedureShortId.get(id) ?? null);
+      return exportTeamConfig(team, state, users, plugins, db.dialect.readJson);
     },
 
     /** Any role may read the data model (API.md §2). */

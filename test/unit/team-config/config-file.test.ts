@@ -222,13 +222,6 @@ describe('parseConfigFile: the whole file', () => {
     ]);
   });
 
-  it('refuses plugins with one line, without substituting inside them', () => {
-    const text = `${EXAMPLE}\nplugins:\n  - type: whatsapp\n    accessToken: \${WHATSAPP_ACCESS_TOKEN}\n`;
-    assert.deepEqual(problemsOf(parseConfigFile(text, {})), [
-      'plugins: WhatsApp plugins are not supported by this server version yet',
-    ]);
-  });
-
   it('reports a YAML syntax error with line and column', () => {
     const problems = problemsOf(parseConfigFile('team:\n  slug: acme\nroles: [\n', {}));
     assert.equal(problems.length, 1);

@@ -1,0 +1,45 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { WhatsappPhoneNumbersTable, WhatsappPluginsTable } from '../../db/schema.ts';
+
+export type PluginRow = Selectable<WhatsappPluginsTable>;
+export type PhoneNumberRow = Selectable<WhatsappPhoneNumbersTable>;
+
+/** The WhatsApp plugins and their phone numbers; every method is scoped by team. */
+export function createPluginsRepo(db: Db) {
+  const q = db.kysely;
+  return {
+    list(teamId: string): Promise<PluginRow[]> {
+      return q.selectFrom('whatsapp_plugins').selectAll().where('team_id', '=', teamId).orderBy('created_at').orderBy('id').execute();
+    },
+    find(teamId: string, pluginId: string): Promise<PluginRow | undefined> {
+      return q.selectFrom('whatsapp_plugins').selectAll().where('team_id', '=', teamId).where('id', '=', pluginId).executeTakeFirst();
+    },
+    phoneNumbers(teamId: string): Promise<PhoneNumberRow[]> {
+      return q.selectFrom('whatsapp_phone_numbers').selectAll().where('team_id', '=', teamId).orderBy('created_at').orderBy('phone_number_id').execute();
+    },
+    async insert(row: Insertable<WhatsappPluginsTable>): Promise<void> {
+      await q.insertInto('whatsapp_plugins').values(row).execute();
+    },
+    async update(teamId: string, pluginId: string, changes: Updateable<WhatsappPluginsTable>): Promise<void> {
+      await q.updateTable('whatsapp_plugins').set(changes).where('team_id', '=', teamId).where('id', '=', pluginId).execute();
+    },
+    async remove(teamId: string, pluginId: string): Promise<void> {
+      await q.deleteFrom('whatsapp_phone_numbers').where('team_id', '=', teamId).where('plugin_id', '=', pluginId).execute();
+      await q.deleteFrom('whatsapp_plugins').where('team_id', '=', teamId).where('id', '=', pluginId).execute();
+    },
+    async insertPhoneNumbers(rows: readonly Insertable<WhatsappPhoneNumbersTable>[]): Promise<void> {
+      if (rows.length > 0) await q.insertInto('whatsapp_phone_numbers').values([...rows]).execute();
+    },
+    async updatePhoneNumber(teamId: string, phoneNumberId: string, changes: Updateable<WhatsappPhoneNumbersTable>): Promise<void> {
+      await q.updateTable('whatsapp_phone_numbers').set(changes).where('team_id', '=', teamId).where('phone_number_id', '=', phoneNumberId).execute();
+    },
+    async removePhoneNumbers(teamId: string, phoneNumberIds: readonly string[]): Promise<void> {
+      if (phoneNumberIds.length > 0) {
+        await q.deleteFrom('whatsapp_phone_numbers').where('team_id', '=', teamId).where('phone_number_id', 'in', [...phoneNumberIds]).execute();
+      }
+    },
+  };
+}
+
+export type PluginsRepo = ReturnType<typeof createPluginsRepo>;
