@@ -1,12 +1,12 @@
 import { ConfigError } from '../config/load-config.ts';
 import { isAppError } from '../shared/errors.ts';
 import { StartupError, VERSION } from '../runtime.ts';
-import { expectPositionals, parseCommandArgs } from './args.ts';
 import { UsageError, type CliIo, type Env } from './cli-io.ts';
 import { runConfigCommand } from './commands/config.command.ts';
 import { runKeyCommand } from './commands/key.command.ts';
 import { runMigrateCommand } from './commands/migrate.command.ts';
 import { runPluginCommand } from './commands/plugin.command.ts';
+import { runSandboxCommand } from './commands/sandbox.command.ts';
 import { runServeCommand } from './commands/serve.command.ts';
 import { runWorkerCommand } from './commands/worker.command.ts';
 
@@ -29,8 +29,6 @@ Exit codes: 0 success, 1 failure, 2 usage error.`;
 
 type Command = (argv: readonly string[], env: Env, io: CliIo) => Promise<number>;
 
-const SANDBOX_USAGE = 'Usage: chakra sandbox [--port N]\n\nRuns the WhatsApp Graph API sandbox alone.';
-
 const COMMANDS: Record<string, Command> = {
   serve: runServeCommand,
   worker: runWorkerCommand,
@@ -38,16 +36,7 @@ const COMMANDS: Record<string, Command> = {
   config: runConfigCommand,
   key: runKeyCommand,
   plugin: runPluginCommand,
-  sandbox: async (argv, _env, io) => {
-    const parsed = parseCommandArgs(argv, { port: { type: 'string' } }, SANDBOX_USAGE);
-    if (parsed.help) {
-      io.out(SANDBOX_USAGE);
-      return 0;
-    }
-    expectPositionals(parsed, 0, '', SANDBOX_USAGE);
-    io.err('chakra sandbox: the WhatsApp sandbox is not part of this server version yet');
-    return 1;
-  },
+  sandbox: runSandboxCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
