@@ -19,7 +19,12 @@ import { createTeamConfigModule } from './platform/team-config/index.ts';
 import { createUsersModule } from './platform/users/index.ts';
 import { createPhotosModule } from './platform/photos/index.ts';
 import { createBlobStore } from './storage/index.ts';
-import { createPluginsModule } from './whatsapp/plugins/index.ts';
+import { createPluginsModule, createSandboxLink } from './whatsapp/plugins/index.ts';
+import { startSandbox } from './whatsapp/sandbox/index.ts';
+import { createMessagesModule } from './whatsapp/messages/index.ts';
+import { createTemplatesModule } from './whatsapp/templates/index.ts';
+import { createCallingModule } from './whatsapp/calling/index.ts';
+import { createGraphClient } from './whatsapp/graph/graph-client.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 import type { Principal } from './http/auth.ts';
@@ -60,7 +65,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const revisionsChanged = () => watcher.refresh().catch((error: unknown) => logger.warn({ err: error }, 'cache revision check failed'));
   const apiKeys = createApiKeysService({ db, clock, revisionsChanged });
   const secrets = createSecretBox(secretKey, config.previousSecretKeys);
-  const plugins = createPluginsModule({ db, clock, secrets });
+  // Plugins whose Graph API URL is `sandbox:` talk to a sandbox in this process, started when first needed.
+  const sandbox = createSandboxLink(() => startSandbox({ host: '127.0.0.1', port: 0, logger }));
+  const plugins = createPluginsModule({ db, clock, secrets, sandbox });
+  const graph = createGraphClient({ timeoutMs: config.whatsapp.graphTimeoutMs, sandboxUrl: () => sandbox.url() });
+  const messages = createMessagesModule({ db, clock, graph, plugins: plugins.service });
+  const calling = createCallingModule({ graph, plugins: plugins.service });
   const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage(), plugins: plugins.store });
   const users = createUsersModule({ db, clock, revisionsChanged });
   const models = createTeamModelCache(db, watcher);
@@ -72,6 +82,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const processes = createProcessesModule({
     ...writerDeps, db, models,
   });
+  const templates = createTemplatesModule({ db, clock, graph, plugins: plugins.service, processes: processes.service, publicUrl: config.http.publicUrl });
   const tasks = createTasksModule({
     db, clock, processes: processes.service, missingPhotoIds: writerDeps.missingPhotoIds,
   });
@@ -91,7 +102,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     clock,
     secretKey,
     blobStore,
-    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service },
+    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service, messages: messages.service, templateSends: templates.service },
     engine,
 
     /** Housekeeping run by workers from time to time: finished jobs past their retention. */
@@ -112,7 +123,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
         checkReady: async () => {
           await sql`select 1`.execute(db.kysely);
         },
-        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes],
+        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes, messages.routes, ...templates.routes, calling.routes],
       });
       return app;
     },
@@ -120,6 +131,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     async close(): Promise<void> {
       watcher.stop();
       await engine.stop();
+      await sandbox.close();
       await db.close();
     },
   };

@@ -35,6 +35,10 @@ export interface Config {
     /** How often an idle worker looks for due work. */
     readonly pollMs: number;
   };
+  readonly whatsapp: {
+    /** Time budget of one Graph API call (GRAPH_TIMEOUT_MS); a send past it is not re-sent. */
+    readonly graphTimeoutMs: number;
+  };
   readonly limits: {
     readonly photoMaxBytes: number;
     readonly bulkMaxItems: number;

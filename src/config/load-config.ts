@@ -80,6 +80,7 @@ export function loadConfig(env: Env): Config {
       leaseMs: integer('JOB_LEASE_MS', 30_000, 100, 24 * 60 * 60 * 1000),
       pollMs: integer('JOB_POLL_MS', 250, 10, 60_000),
     },
+    whatsapp: { graphTimeoutMs: integer('GRAPH_TIMEOUT_MS', 15_000, 100, 300_000) },
     limits: {
       photoMaxBytes: integer('PHOTO_MAX_BYTES', 10 * MIB, 1024, 1024 * MIB),
       bulkMaxItems: integer('BULK_MAX_ITEMS', 100_000, 1, 10_000_000),

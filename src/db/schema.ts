@@ -440,6 +440,68 @@ export interface WhatsappPhoneNumbersTable {
   created_at: number;
 }
 
+export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface WhatsappContactsTable {
+  id: string;
+  team_id: string;
+  /** The customer's WhatsApp number: digits with country code. */
+  phone: string;
+  name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsappChatsTable {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  /** The business phone number's id at Meta. */
+  phone_number_id: string;
+  contact_id: string;
+  status: 'OPEN' | 'CLOSED';
+  last_message_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsappMessagesTable {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  chat_id: string;
+  contact_id: string;
+  /** Meta's message id (wamid); null until Meta accepted the message. */
+  external_id: string | null;
+  direction: 'INBOUND' | 'OUTBOUND';
+  /** The WhatsApp message type: text, image, template, … */
+  data_type: string;
+  /** The message object as sent to (or received from) Meta. */
+  body: Json;
+  text: string | null;
+  attachments: Json;
+  delivery_status: DeliveryStatus;
+  /** Meta's error for a FAILED message (or why no answer came). */
+  delivery_error: Json;
+  timestamp: number;
+  context: Json;
+  source: Json;
+  user_id: string | null;
+  procedure_id: string | null;
+  process_id: string | null;
+  in_reply_to: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsappTemplateRefsTable {
+  team_id: string;
+  template_id: string;
+  plugin_id: string;
+  created_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   roles: RolesTable;
@@ -471,4 +533,8 @@ export interface Database {
   background_job_entries: BackgroundJobEntriesTable;
   whatsapp_plugins: WhatsappPluginsTable;
   whatsapp_phone_numbers: WhatsappPhoneNumbersTable;
+  whatsapp_contacts: WhatsappContactsTable;
+  whatsapp_chats: WhatsappChatsTable;
+  whatsapp_messages: WhatsappMessagesTable;
+  whatsapp_template_refs: WhatsappTemplateRefsTable;
 }

@@ -10,7 +10,7 @@ export const PLUGIN_SECRETS = {
 } as const;
 
 /** A `plugins:` section (CONFIG.md's example shape) for one WABA with the given phone numbers. */
-export function pluginsSection(plugins: readonly { wabaId: string; phones: readonly string[]; name?: string; extra?: string }[]): string {
+export function pluginsSection(plugins: readonly { wabaId: string; phones: readonly string[]; name?: string; extra?: string; graphApiUrl?: string }[]): string {
   const lines = ['plugins:'];
   for (const p of plugins) {
     lines.push(
@@ -23,7 +23,7 @@ export function pluginsSection(plugins: readonly { wabaId: string; phones: reado
       '    appSecret: ${WHATSAPP_APP_SECRET}',
       '    verifyToken: ${WHATSAPP_VERIFY_TOKEN}',
       '    webhookSecret: ${CHAKRA_WEBHOOK_SECRET}',
-      '    graphApiUrl: "sandbox:"',
+      `    graphApiUrl: "${p.graphApiUrl ?? 'sandbox:'}"`,
       '    leadProcedure: lead',
       ...(p.extra ? [p.extra] : []),
     );

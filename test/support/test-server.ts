@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
@@ -31,6 +31,15 @@ export interface TestServerOptions {
   readonly clock?: Clock;
 }
 
+/** A port nobody listens on right now (asked of the system, then released). */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 /** A real server on 127.0.0.1, on an ephemeral port, over a fresh database of its own. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -38,7 +47,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { logger, lines } = createCapturingLogger();
   const runtime = await openRuntime(config, { logger, clock: options.clock, databaseTarget: database.target });
   const app = await runtime.buildHttpApp();
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // A test that needs links on the server's own address gives PORT (see freePort) and PUBLIC_URL.
+  await app.listen({ host: '127.0.0.1', port: Number(options.env?.PORT ?? 0) });
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -9,6 +9,7 @@ import { parseSort } from '../query/sort.parse.ts';
 import { parseWhere } from '../query/where.parse.ts';
 import type { WhereContext } from '../query/where.types.ts';
 import { createUsersRepo } from '../users/index.ts';
+import { createRecordsRepo } from '../records/records.repo.ts';
 import { createProcessHistoryRepo } from './process-history.repo.ts';
 import { isVisible, visibleUserIds } from './process-visibility.ts';
 import { deleteProcess, updateProcess, type WriterDeps, type WriteScope } from './process-writer.ts';
@@ -97,6 +98,24 @@ export function createProcessesService(deps: ProcessesDeps) {
         locator = { pkShortId: procedure.primaryKey.shortId, pkValue: idOrPrimaryKey };
       }
       return { team, procedure, process: await locate(tx, principal, procedure, locator) };
+    },
+
+    /**
+     * Whom a message about a process goes to (API.md §8.1, template send for a process): the
+     * process's value of its procedure's `phoneAttribute`, else its record's value of the
+     * entity's `phoneAttribute`; null when neither is set. 404 for a process the caller may not see.
+     */
+    async recipientOf(principal: Principal, procedureRef: string, idOrPrimaryKey: string): Promise<{ processId: string; procedureId: string; phone: string | null }> {
+      const { procedure, process } = await this.locateVisible(db, principal, procedureRef, idOrPrimaryKey);
+      const own = procedure.phoneAttribute ? process.data[procedure.phoneAttribute.shortId] : undefined;
+      let phone = typeof own === 'string' && own !== '' ? own : null;
+      const entityPhone = procedure.entity?.phoneAttribute;
+      if (phone === null && entityPhone && process.record_id) {
+        const record = await createRecordsRepo(db).findById(principal.teamId, process.record_id);
+        const value = record?.data[entityPhone.shortId];
+        phone = typeof value === 'string' && value !== '' ? value : null;
+      }
+      return { processId: process.id, procedureId: procedure.id, phone };
     },
 
     /** Fetch Process By Id, as the JSON text the database builds (see Dialect.jsonObjectText). */

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { conflict } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import type { SecretBox } from '../../shared/secret-box.ts';
 import {
@@ -51,6 +52,8 @@ export function createPluginStore(secrets: SecretBox): PluginStore {
       if (context.prune) {
         for (const row of stored.values()) {
           if (idOfWaba.has(row.waba_id)) continue;
+          // Its chat log would lose the plugin it belongs to; such a plugin stays until an operator decides.
+          if (await repo.hasChats(teamId, row.id)) throw conflict(`cannot prune plugin ${row.waba_id}: it has chats`);
           await repo.remove(teamId, row.id);
           result.deleted.push(`plugin ${row.waba_id}`);
         }

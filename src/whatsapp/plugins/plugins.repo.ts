@@ -18,6 +18,34 @@ export function createPluginsRepo(db: Db) {
     phoneNumbers(teamId: string): Promise<PhoneNumberRow[]> {
       return q.selectFrom('whatsapp_phone_numbers').selectAll().where('team_id', '=', teamId).orderBy('created_at').orderBy('phone_number_id').execute();
     },
+    async hasChats(teamId: string, pluginId: string): Promise<boolean> {
+      const row = await q.selectFrom('whatsapp_chats').select('id').where('team_id', '=', teamId).where('plugin_id', '=', pluginId).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+    /** The plugin a business phone number belongs to. */
+    async findByPhoneNumber(teamId: string, phoneNumberId: string): Promise<PluginRow | undefined> {
+      return q.selectFrom('whatsapp_plugins').selectAll('whatsapp_plugins')
+        .innerJoin('whatsapp_phone_numbers', 'whatsapp_phone_numbers.plugin_id', 'whatsapp_plugins.id')
+        .where('whatsapp_phone_numbers.team_id', '=', teamId).where('whatsapp_phone_numbers.phone_number_id', '=', phoneNumberId)
+        .executeTakeFirst();
+    },
+    findByWaba(teamId: string, wabaId: string): Promise<PluginRow | undefined> {
+      return q.selectFrom('whatsapp_plugins').selectAll().where('team_id', '=', teamId).where('waba_id', '=', wabaId).executeTakeFirst();
+    },
+    /** The plugin a message template id was seen through. */
+    async findByTemplate(teamId: string, templateId: string): Promise<PluginRow | undefined> {
+      return q.selectFrom('whatsapp_plugins').selectAll('whatsapp_plugins')
+        .innerJoin('whatsapp_template_refs', 'whatsapp_template_refs.plugin_id', 'whatsapp_plugins.id')
+        .where('whatsapp_template_refs.team_id', '=', teamId).where('whatsapp_template_refs.template_id', '=', templateId)
+        .executeTakeFirst();
+    },
+    async rememberTemplates(teamId: string, pluginId: string, templateIds: readonly string[], now: number): Promise<void> {
+      if (templateIds.length === 0) return;
+      await q.insertInto('whatsapp_template_refs')
+        .values(templateIds.map((id) => ({ team_id: teamId, template_id: id, plugin_id: pluginId, created_at: now })))
+        .onConflict((c) => c.columns(['team_id', 'template_id']).doUpdateSet({ plugin_id: pluginId }))
+        .execute();
+    },
     async insert(row: Insertable<WhatsappPluginsTable>): Promise<void> {
       await q.insertInto('whatsapp_plugins').values(row).execute();
     },

@@ -1,17 +1,33 @@
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../http/auth.ts';
 import { isUuid } from '../../shared/ids.ts';
+import type { SecretBox } from '../../shared/secret-box.ts';
 import type { Clock } from '../../shared/time.ts';
-import { createConfigObjectsRepo, readWebhookSettings } from '../../platform/team-config/index.ts';
+import type { GraphTarget } from '../graph/graph-client.ts';
+import type { SandboxLink } from './sandbox-link.ts';
+import { createConfigObjectsRepo, readWebhookSettings, SANDBOX_GRAPH_API_URL } from '../../platform/team-config/index.ts';
 import { createTeamsRepo } from '../../platform/teams/index.ts';
 import * as errors from './plugins.errors.ts';
-import { settingsColumns, settingsOf, toPluginConfigWire, toPluginSummary, type PluginSummary } from './plugins.mapper.ts';
-import { createPluginsRepo, type PluginRow } from './plugins.repo.ts';
+import { SECRET_PURPOSE, settingsColumns, settingsOf, toPluginConfigWire, toPluginSummary, type PluginSummary } from './plugins.mapper.ts';
+import { createPluginsRepo, type PhoneNumberRow, type PluginRow } from './plugins.repo.ts';
 import type { UpdateConfigBody } from './plugins.schemas.ts';
 
 export interface PluginsDeps {
   readonly db: Db;
   readonly clock: Clock;
+  readonly secrets: SecretBox;
+  readonly sandbox: SandboxLink;
+}
+
+/** What a Graph API call on a plugin's behalf needs. */
+export interface Account {
+  readonly plugin: PluginRow;
+  readonly target: GraphTarget;
+}
+
+/** An account and the business number a message goes out from. */
+export interface Sender extends Account {
+  readonly phoneNumberId: string;
 }
 
 export function createPluginsService(deps: PluginsDeps) {
@@ -36,6 +52,19 @@ export function createPluginsService(deps: PluginsDeps) {
     return rows.map((row) => toPluginSummary(row, phones.filter((p) => p.plugin_id === row.id), shortIdOf.get(row.lead_procedure_id ?? '') ?? null, readJson));
   }
 
+  /** The plugin's Graph API base and token; a `sandbox:` plugin's account is registered with the sandbox first. */
+  async function targetOf(plugin: PluginRow, known?: readonly PhoneNumberRow[]): Promise<GraphTarget> {
+    const accessToken = deps.secrets.open(SECRET_PURPOSE.accessToken, plugin.access_token);
+    if (plugin.graph_api_url !== SANDBOX_GRAPH_API_URL) return { graphApiUrl: plugin.graph_api_url, accessToken };
+    const phones = known ?? (await createPluginsRepo(db).phoneNumbers(plugin.team_id));
+    const graphApiUrl = await deps.sandbox.urlFor({
+      wabaId: plugin.waba_id, accessToken,
+      appSecret: plugin.app_secret === null ? '' : deps.secrets.open(SECRET_PURPOSE.appSecret, plugin.app_secret),
+      phoneNumbers: phones.filter((p) => p.plugin_id === plugin.id).map((p) => ({ id: p.phone_number_id, displayPhoneNumber: p.display_phone_number })),
+    });
+    return { graphApiUrl, accessToken };
+  }
+
   return {
     /** Get Plugin Config (API.md §8.4): any role of the team may read the settings. */
     async getConfig(principal: Principal, pluginId: string) {
@@ -58,6 +87,49 @@ export function createPluginsService(deps: PluginsDeps) {
         await createPluginsRepo(tx).update(principal.teamId, row.id, { ...settingsColumns(settings), updated_at: clock() });
         return { success: true as const };
       });
+    },
+
+    /**
+     * The plugin and business phone number a send goes through, with the plugin's Graph API
+     * credentials: another team's plugin is 404, and so is a number that is not the plugin's
+     * when the path names it (400 when a body field does).
+     */
+    async senderFor(teamId: string, pluginId: string, phoneNumberId: string, given: 'path' | 'body' = 'path'): Promise<Sender> {
+      const plugin = await pluginOf(db, teamId, pluginId);
+      const phones = await createPluginsRepo(db).phoneNumbers(teamId);
+      if (!phones.some((p) => p.plugin_id === plugin.id && p.phone_number_id === phoneNumberId)) {
+        throw given === 'path' ? errors.phoneNumberNotFound(phoneNumberId) : errors.phoneNumberNotOfPlugin(phoneNumberId);
+      }
+      return { plugin, phoneNumberId, target: await targetOf(plugin, phones) };
+    },
+
+    /**
+     * The plugin of a WABA (template routes without a plugin id), or the named plugin, which
+     * must then be that WABA's; 404 when the team has no such plugin.
+     */
+    async accountFor(teamId: string, wabaId: string, pluginId?: string): Promise<Account> {
+      const plugin = pluginId ? await pluginOf(db, teamId, pluginId) : await createPluginsRepo(db).findByWaba(teamId, wabaId);
+      if (!plugin || plugin.waba_id !== wabaId) throw errors.wabaNotFound(wabaId);
+      return { plugin, target: await targetOf(plugin) };
+    },
+
+    /** The plugin a business phone number belongs to (calling routes name only the number); 404 when none of the team's. */
+    async accountForPhoneNumber(teamId: string, phoneNumberId: string): Promise<Account> {
+      const plugin = await createPluginsRepo(db).findByPhoneNumber(teamId, phoneNumberId);
+      if (!plugin) throw errors.phoneNumberUnknown(phoneNumberId);
+      return { plugin, target: await targetOf(plugin) };
+    },
+
+    /** The plugin a template id was seen through, or the named plugin; 404 when neither is known. */
+    async accountForTemplate(teamId: string, templateId: string, pluginId?: string): Promise<Account> {
+      const plugin = pluginId ? await pluginOf(db, teamId, pluginId) : await createPluginsRepo(db).findByTemplate(teamId, templateId);
+      if (!plugin) throw errors.templateNotFound(templateId);
+      return { plugin, target: await targetOf(plugin) };
+    },
+
+    /** Template ids seen through a plugin (listed or created), so an update can find it by id. */
+    async rememberTemplates(teamId: string, pluginId: string, templateIds: readonly string[]): Promise<void> {
+      await createPluginsRepo(db).rememberTemplates(teamId, pluginId, templateIds, clock());
     },
 
     /** `chakra plugin list`. */
