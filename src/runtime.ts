@@ -24,6 +24,7 @@ import { startSandbox } from './whatsapp/sandbox/index.ts';
 import { createMessagesModule } from './whatsapp/messages/index.ts';
 import { createTemplatesModule } from './whatsapp/templates/index.ts';
 import { createCallingModule } from './whatsapp/calling/index.ts';
+import { createMediaModule } from './whatsapp/media/index.ts';
 import { createGraphClient } from './whatsapp/graph/graph-client.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
@@ -71,6 +72,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const graph = createGraphClient({ timeoutMs: config.whatsapp.graphTimeoutMs, sandboxUrl: () => sandbox.url() });
   const messages = createMessagesModule({ db, clock, graph, plugins: plugins.service });
   const calling = createCallingModule({ graph, plugins: plugins.service });
+  const media = createMediaModule({ db, clock, blobStore, graph, plugins: plugins.service, publicUrl: config.http.publicUrl, limits: config.whatsapp.mediaMaxBytes });
   const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage(), plugins: plugins.store });
   const users = createUsersModule({ db, clock, revisionsChanged });
   const models = createTeamModelCache(db, watcher);
@@ -123,7 +125,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
         checkReady: async () => {
           await sql`select 1`.execute(db.kysely);
         },
-        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes, messages.routes, ...templates.routes, calling.routes],
+        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes, messages.routes, ...templates.routes, calling.routes, media.routes],
       });
       return app;
     },

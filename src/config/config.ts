@@ -38,6 +38,8 @@ export interface Config {
   readonly whatsapp: {
     /** Time budget of one Graph API call (GRAPH_TIMEOUT_MS); a send past it is not re-sent. */
     readonly graphTimeoutMs: number;
+    /** Upload Public Media: the most bytes per kind of file (Meta's limits by default). */
+    readonly mediaMaxBytes: { readonly image: number; readonly video: number; readonly audio: number; readonly document: number };
   };
   readonly limits: {
     readonly photoMaxBytes: number;

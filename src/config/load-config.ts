@@ -80,7 +80,15 @@ export function loadConfig(env: Env): Config {
       leaseMs: integer('JOB_LEASE_MS', 30_000, 100, 24 * 60 * 60 * 1000),
       pollMs: integer('JOB_POLL_MS', 250, 10, 60_000),
     },
-    whatsapp: { graphTimeoutMs: integer('GRAPH_TIMEOUT_MS', 15_000, 100, 300_000) },
+    whatsapp: {
+      graphTimeoutMs: integer('GRAPH_TIMEOUT_MS', 15_000, 100, 300_000),
+      mediaMaxBytes: {
+        image: integer('MEDIA_MAX_IMAGE_BYTES', 5 * MIB, 1024, 1024 * MIB),
+        video: integer('MEDIA_MAX_VIDEO_BYTES', 16 * MIB, 1024, 1024 * MIB),
+        audio: integer('MEDIA_MAX_AUDIO_BYTES', 16 * MIB, 1024, 1024 * MIB),
+        document: integer('MEDIA_MAX_DOCUMENT_BYTES', 100 * MIB, 1024, 1024 * MIB),
+      },
+    },
     limits: {
       photoMaxBytes: integer('PHOTO_MAX_BYTES', 10 * MIB, 1024, 1024 * MIB),
       bulkMaxItems: integer('BULK_MAX_ITEMS', 100_000, 1, 10_000_000),

@@ -502,6 +502,31 @@ export interface WhatsappTemplateRefsTable {
   created_at: number;
 }
 
+export interface WhatsappPublicMediaTable {
+  /** `<team>/<yyyy-mm-dd>/<uuid>.<ext>`, the URL's path under /public-media/. */
+  path: string;
+  team_id: string;
+  plugin_id: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  filename: string | null;
+  storage_key: string;
+  created_at: number;
+}
+
+export interface WhatsappMediaTable {
+  team_id: string;
+  /** Meta's media id. */
+  media_id: string;
+  plugin_id: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   roles: RolesTable;
@@ -537,4 +562,6 @@ export interface Database {
   whatsapp_chats: WhatsappChatsTable;
   whatsapp_messages: WhatsappMessagesTable;
   whatsapp_template_refs: WhatsappTemplateRefsTable;
+  whatsapp_public_media: WhatsappPublicMediaTable;
+  whatsapp_media: WhatsappMediaTable;
 }

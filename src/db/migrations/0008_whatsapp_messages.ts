@@ -77,4 +77,32 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('whatsapp_template_refs_pkey', ['team_id', 'template_id'])
     .execute();
+
+  // Upload Public Media (§8.3): files anyone with the unguessable URL may read.
+  await db.schema
+    .createTable('whatsapp_public_media')
+    .addColumn('path', 'text', (c) => c.primaryKey())
+    .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+    .addColumn('plugin_id', 'text', (c) => c.notNull().references('whatsapp_plugins.id'))
+    .addColumn('mime_type', 'text', (c) => c.notNull())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('filename', 'text')
+    .addColumn('storage_key', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  // Fetch / Show WhatsApp Media (§8.3): media kept here, so it outlives Meta's short-lived links.
+  await db.schema
+    .createTable('whatsapp_media')
+    .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+    .addColumn('media_id', 'text', (c) => c.notNull())
+    .addColumn('plugin_id', 'text', (c) => c.notNull().references('whatsapp_plugins.id'))
+    .addColumn('mime_type', 'text', (c) => c.notNull())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('storage_key', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('whatsapp_media_pkey', ['team_id', 'media_id'])
+    .execute();
 }

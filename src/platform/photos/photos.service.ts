@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../http/auth.ts';
+import type { UploadPart } from '../../http/multipart.ts';
 import { isUuid, newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { BlobStore } from '../../storage/index.ts';
@@ -29,9 +30,7 @@ export interface PhotosDeps {
 }
 
 /** One part of a multipart upload, as the HTTP layer hands it over (in the order received). */
-export type UploadPart =
-  | { readonly kind: 'file'; readonly name: string; readonly filename: string; readonly stream: Readable }
-  | { readonly kind: 'field'; readonly name: string; readonly value: string; readonly truncated: boolean };
+export type { UploadPart };
 
 export interface PhotoDownload {
   readonly stream: Readable;

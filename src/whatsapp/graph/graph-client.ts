@@ -9,7 +9,7 @@ export interface GraphTarget {
 
 export interface GraphRequest {
   readonly method: 'GET' | 'POST' | 'DELETE';
-  /** From the version on, e.g. `/v21.0/106540352242922/messages`. */
+  /** From the version on, e.g. `/v21.0/106540352242922/messages`; or an absolute URL Meta handed out (a media download link). */
   readonly path: string;
   readonly query?: URLSearchParams;
   /** A JSON body, sent as `application/json`. */
@@ -18,6 +18,8 @@ export interface GraphRequest {
   readonly body?: FormData | Uint8Array;
   readonly contentType?: string;
   readonly timeoutMs?: number;
+  /** Read the answer as bytes (media downloads) instead of text. */
+  readonly binary?: boolean;
 }
 
 export interface GraphResponse {
@@ -27,6 +29,8 @@ export interface GraphResponse {
   readonly text: string;
   /** The body parsed, or undefined when it is not JSON. */
   readonly json: unknown;
+  /** The body's bytes, when `binary` was asked for. */
+  readonly bytes?: Buffer;
 }
 
 export interface GraphClientOptions {
@@ -60,7 +64,8 @@ export function createGraphClient(options: GraphClientOptions) {
   }
 
   async function once(target: GraphTarget, request: GraphRequest): Promise<GraphResponse> {
-    const url = `${baseUrlOf(target.graphApiUrl)}${request.path}${request.query && [...request.query].length > 0 ? `?${request.query}` : ''}`;
+    const base = /^https?:\/\//.test(request.path) ? '' : baseUrlOf(target.graphApiUrl);
+    const url = `${base}${request.path}${request.query && [...request.query].length > 0 ? `?${request.query}` : ''}`;
     const headers: Record<string, string> = { authorization: `Bearer ${target.accessToken}`, accept: 'application/json' };
     let body: string | FormData | Uint8Array | undefined = request.body;
     if (request.json !== undefined) {
@@ -75,15 +80,16 @@ export function createGraphClient(options: GraphClientOptions) {
     } catch (error: unknown) {
       throw describeFailure(error);
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await response.text();
+      bytes = Buffer.from(await response.arrayBuffer());
     } catch (error: unknown) {
       throw describeFailure(error);
     }
+    const text = request.binary && response.ok ? '' : bytes.toString('utf8');
     const json = parseJson(text);
     if (!response.ok) throw new GraphApiError(response.status, json === undefined ? text : json);
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json, ...(request.binary ? { bytes } : {}) };
   }
 
   return {

@@ -132,6 +132,9 @@ export function createPluginsService(deps: PluginsDeps) {
       await createPluginsRepo(db).rememberTemplates(teamId, pluginId, templateIds, clock());
     },
 
+    /** The team's plugins (for calls that must ask each, such as media lookups). */
+    pluginsOf: (teamId: string): Promise<PluginRow[]> => createPluginsRepo(db).list(teamId),
+
     /** `chakra plugin list`. */
     list: summaries,
 
