@@ -5,6 +5,17 @@ import type { Runtime } from '../runtime.ts';
 import { createTeamsRepo } from '../platform/teams/index.ts';
 
 const DEMO_SLUG = 'demo';
+
+/** The demo team's WhatsApp plugin, for the example printed at the first start. */
+export interface DemoPlugin {
+  readonly id: string;
+  readonly phoneNumberId: string;
+}
+
+export async function demoPlugin(runtime: Runtime): Promise<DemoPlugin | null> {
+  const [plugin] = await runtime.services.plugins.list(DEMO_SLUG);
+  return plugin && plugin.phoneNumbers.length > 0 ? { id: plugin.id, phoneNumberId: plugin.phoneNumbers[0].whatsappPhoneNumberId } : null;
+}
 const DEMO_FILE = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 
 /**
@@ -45,15 +56,24 @@ async function demoIsIncomplete(runtime: Runtime): Promise<boolean> {
  * What to print after the demo was created. `baseUrl` is where the server really listens (it
  * differs from the configured URL when PORT=0 picked a free port), so the example works as is.
  */
-export function demoInstructions(tokenFile: string, baseUrl: string): string[] {
+export function demoInstructions(tokenFile: string, baseUrl: string, demoPlugin: DemoPlugin | null = null): string[] {
   const shown = path.relative(process.cwd(), tokenFile);
   const tokenPath = shown.startsWith('..') ? tokenFile : `./${shown}`;
+  const auth = `-H "Authorization: Bearer $(cat ${tokenPath})"`;
   return [
     '',
     `Created the demo team "demo" (examples/demo.yaml) and an admin API key.`,
     `Its token is in ${tokenPath} (readable only by you). Try:`,
     '',
-    `  curl -s -H "Authorization: Bearer $(cat ${tokenPath})" ${baseUrl}/v1/ext/users`,
+    `  curl -s ${auth} ${baseUrl}/v1/ext/users`,
+    ...(demoPlugin ? [
+      '',
+      'Send a WhatsApp template through the built-in sandbox (nothing leaves this machine):',
+      '',
+      `  curl -s ${auth} -H "Content-Type: application/json" \\`,
+      `    -d '{"whatsappPhoneNumberId": "${demoPlugin.phoneNumberId}", "templateName": "hello_world"}' \\`,
+      `    ${baseUrl}/v1/ext/plugin/whatsapp/${demoPlugin.id}/phoneNumber/919900000000/send-template-message`,
+    ] : []),
     '',
     `API reference: ${baseUrl}/docs`,
     '',

@@ -47,6 +47,17 @@ describe('first start in embedded mode (OPERATIONS.md "Two commands")', { skip: 
     const users = await call(server.url, 'GET', '/v1/ext/users', { token });
     assert.equal(users.status, 200);
     assert.deepEqual(users.body._data.map((u: { username: string }) => u.username).sort(), ['john', 'priya', 'ravi']);
+
+    // The WhatsApp example, run as printed: a template send through the in-process sandbox.
+    const lines = server.stderr().split('\n');
+    const at = lines.findIndex((line) => line.includes('send-template-message') || line.includes('"templateName": "hello_world"'));
+    const data = /-d '([^']+)'/.exec(lines.slice(at - 1, at + 2).join(' '))?.[1];
+    const url = lines.find((line) => line.includes('/send-template-message'))?.trim();
+    assert.ok(data && url, `no WhatsApp example on stderr:\n${server.stderr()}`);
+    const sent = await call(server.url, 'POST', url.replace(server.url, ''), { token, body: data, contentType: 'application/json' });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.match(sent.body._data.externalId, /^wamid\./);
+    assert.equal(sent.body._data.deliveryStatus, 'PENDING');
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
 

@@ -4,9 +4,12 @@ import type { Runtime } from '../../src/runtime.ts';
 
 export const DEMO_YAML = fs.readFileSync(fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url)), 'utf8');
 
-/** The demo config with another team slug, so one database can hold several teams. */
+/**
+ * The demo config with another team slug, so one database can hold several teams, and without
+ * its sandbox plugin: tests that need plugins add their own (test/support/plugins.ts).
+ */
 export function demoConfigFor(slug: string): string {
-  return DEMO_YAML.replace(/^ {2}slug: demo$/m, `  slug: ${slug}`);
+  return DEMO_YAML.replace(/^ {2}slug: demo$/m, `  slug: ${slug}`).replace(/\n(# [^\n]*\n)*plugins:\n[\s\S]*$/, '\n');
 }
 
 export interface SeededTeam {

@@ -3,7 +3,7 @@ import { openRuntime } from '../../runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { parseCommandArgs, expectPositionals } from '../args.ts';
 import type { CliIo, Env } from '../cli-io.ts';
-import { demoInstructions, seedDemoOnFirstRun } from '../first-run.ts';
+import { demoInstructions, demoPlugin, seedDemoOnFirstRun } from '../first-run.ts';
 import { startWorkers } from '../workers.ts';
 import { catchShutdownSignal } from '../signals.ts';
 
@@ -33,7 +33,7 @@ export async function runServeCommand(argv: readonly string[], env: Env, io: Cli
     if (demoTokenFile) {
       // PORT=0 lets the system pick the port: only the listening address knows it then.
       const baseUrl = config.http.port === 0 && !env.PUBLIC_URL?.trim() ? address : config.http.publicUrl;
-      io.err(demoInstructions(demoTokenFile, baseUrl).join('\n'));
+      io.err(demoInstructions(demoTokenFile, baseUrl, await demoPlugin(runtime)).join('\n'));
     }
     const workers = parsed.values['no-worker'] === true ? null : startWorkers(runtime);
     const signal = await shutdown.received;

@@ -36,7 +36,7 @@ function phoneOf(core: SandboxCore, id: unknown): PhoneOwner {
 function accountRoutes(app: FastifyInstance, core: SandboxCore): void {
   app.post('/_sandbox/accounts', async (request) => {
     const account = bodyObject(request.body) as unknown as SandboxAccount;
-    core.accounts.register(account);
+    core.registerAccount(account);
     return { wabaId: account.wabaId, phoneNumbers: account.phoneNumbers, callbackUrl: account.callbackUrl ?? null };
   });
 

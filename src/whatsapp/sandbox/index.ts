@@ -54,7 +54,7 @@ export async function startSandbox(options: SandboxOptions & { host?: string; po
   return {
     url,
     close: () => app.close(),
-    registerAccount: (account) => core.accounts.register(account),
+    registerAccount: (account) => core.registerAccount(account),
     sent: () => [...core.sent],
     reset: (resetOptions) => core.reset(resetOptions),
     injectInbound(phoneNumberId, input) {

@@ -48,6 +48,7 @@ export class SandboxCore {
   deliveries: WebhookDelivery[] = [];
   readonly #initialSettings: SandboxSettings;
   readonly #initialAccounts: readonly SandboxAccount[];
+  readonly #sampleTemplates: boolean;
   /** When each user last wrote to each business number: `${phoneNumberId}|${waId}` → ms. */
   readonly #lastInbound = new Map<string, number>();
 
@@ -59,13 +60,34 @@ export class SandboxCore {
     this.#initialSettings = applySettingsPatch(DEFAULT_SETTINGS, options.settings);
     this.settings = this.#initialSettings;
     this.#initialAccounts = options.accounts ?? [];
-    for (const account of this.#initialAccounts) this.accounts.register(account);
+    this.#sampleTemplates = options.sampleTemplates ?? true;
+    for (const account of this.#initialAccounts) this.registerAccount(account);
     this.webhooks = new WebhookSender({
       scheduler: this.scheduler,
       settings: () => this.settings,
       logger: this.logger,
       record: (delivery) => this.deliveries.push(delivery),
     });
+  }
+
+  /** Registers (or replaces) an account; a new WABA comes with Meta's sample template, as at Meta. */
+  registerAccount(account: SandboxAccount): void {
+    this.accounts.register(account);
+    this.seedSampleTemplate(account.wabaId);
+  }
+
+  /** Meta gives every WhatsApp Business Account an approved `hello_world` (en_US) to start with. */
+  seedSampleTemplate(wabaId: string): void {
+    if (!this.#sampleTemplates || this.templates.find(wabaId, 'hello_world', 'en_US')) return;
+    const sample = this.templates.create(wabaId, {
+      name: 'hello_world', language: 'en_US', category: 'UTILITY',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: 'Hello World' },
+        { type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us.' },
+        { type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
+      ],
+    });
+    sample.status = 'APPROVED';
   }
 
   updateSettings(patch: SandboxSettingsPatch): void {
@@ -95,6 +117,7 @@ export class SandboxCore {
       for (const account of this.#initialAccounts) this.accounts.register(account);
     }
     this.templates.clear();
+    for (const account of this.accounts.list()) this.seedSampleTemplate(account.wabaId);
     this.media.clear();
     this.limits.clear();
     this.calls.clear();

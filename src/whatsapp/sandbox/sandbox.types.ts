@@ -79,6 +79,8 @@ export interface SandboxOptions {
   readonly settings?: SandboxSettingsPatch;
   /** The sandbox's own base URL for links it hands out; by default taken from each request. */
   readonly publicUrl?: string;
+  /** Whether each new account starts with Meta's sample `hello_world` template (default true). */
+  readonly sampleTemplates?: boolean;
 }
 
 export type DeliveryStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -105,7 +105,8 @@ export function account(callbackUrl: string): SandboxAccount {
 export async function startHarness(settings: SandboxSettingsPatch = {}): Promise<Harness> {
   const time = createManualTime();
   const receiver = await new WebhookReceiver().start();
-  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, clock: time.clock, scheduler: time.scheduler, settings });
+  // Lists start empty, so tests count only their own templates (the sample is tested with the server).
+  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, clock: time.clock, scheduler: time.scheduler, settings, sampleTemplates: false });
   sandbox.registerAccount(account(receiver.url));
   sandbox.registerAccount({
     wabaId: OTHER_WABA_ID, accessToken: OTHER_TOKEN, appSecret: 'other-secret', phoneNumbers: [{ id: OTHER_PHONE_ID, displayPhoneNumber: '15550000002' }],

@@ -70,6 +70,12 @@ describe('Send Whatsapp Template Message For A Phone Number (API.md §8.1) again
     assert.equal(row.external_id, message.externalId);
   });
 
+  it("sends Meta's sample template every new WABA has, with nothing to fill", async () => {
+    const res = await send('919901258433', { templateName: 'hello_world', ...N8N_EMPTY });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.match(res.body._data.text, /^Welcome and congratulations/);
+  });
+
   it('sends a media header and an OTP code, and picks the language asked for', async () => {
     const promo = await send('919901258433', { templateName: 'promo', language: 'en', imageUrl: 'https://cdn.example.com/sale.png' });
     assert.equal(promo.status, 200, JSON.stringify(promo.body));
