@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfigFile } from '../../../src/platform/team-config/config-file.ts';
-import { DEMO_YAML } from '../../support/factories.ts';
+import { demoConfigFor } from '../../support/factories.ts';
 import { PLUGIN_SECRETS, pluginsSection } from '../../support/plugins.ts';
 
-const parse = (plugins: string, env: Record<string, string | undefined> = PLUGIN_SECRETS) => parseConfigFile(`${DEMO_YAML}\n${plugins}`, env);
+const parse = (plugins: string, env: Record<string, string | undefined> = PLUGIN_SECRETS) => parseConfigFile(`${demoConfigFor('demo')}\n${plugins}`, env);
 const problemsOf = (result: ReturnType<typeof parseConfigFile>): string[] => (result.ok ? [] : result.problems);
 
 describe('config file: plugins (CONFIG.md)', () => {
