@@ -7,6 +7,9 @@
  *                          group commit (one flush for concurrent writes) helps it as it helps
  *                          the API: shown beside, so no one mistakes what the ratio credits
  *   GET  /lean-select/:id  one SELECT by primary key: the storage floor of a fetch
+ *   POST /lean-proxy       the request's body sent to the WhatsApp sandbox's messages endpoint
+ *                          with the same HTTP client as the server (fetch), its answer returned:
+ *                          the proxy floor of a send (needs SANDBOX_URL, SANDBOX_TOKEN, PHONE_NUMBER_ID)
  * Plain Fastify (no auth, schemas or hooks) over the same Db handle and settings as the server
  * (SQLite: WAL, synchronous=FULL, busy timeout; PostgreSQL: the same pool), on its own table.
  *
@@ -49,6 +52,17 @@ app.get<{ Params: { id: string } }>('/lean-select/:id', async (request, reply) =
   const row = await selectLean(db, request.params.id);
   if (!row) return reply.code(404).send({ _data: [], _meta: { code: 'NOT_FOUND' }, _errors: ['not found'] });
   return { _data: row, _meta: {} };
+});
+
+app.post('/lean-proxy', async (request, reply) => {
+  const answer = await fetch(`${env.SANDBOX_URL}/v21.0/${env.PHONE_NUMBER_ID}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.SANDBOX_TOKEN}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(request.body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await answer.json()) as { messages?: { id: string }[] };
+  return reply.code(answer.status).send({ _data: { whatsappMessageId: body.messages?.[0]?.id }, _meta: {} });
 });
 
 const stop = async () => {

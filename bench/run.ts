@@ -10,6 +10,7 @@
  *   npm run bench -- --only bulk        only the bulk workloads (--only suite: only the request workloads)
  *   npm run bench -- --only procedures  only `lead` alone vs beside 200 other procedures (--quick: 20)
  *   npm run bench -- --only mixed       only creates, fetches and lists at once for 5 min (--quick: 20 s)
+ *   npm run bench -- --only whatsapp    only WhatsApp sends against the sandbox, beside the proxy floor
  *   npm run bench -- --skip bulk        everything but the bulk workloads (any part can be skipped)
  *   npm run bench -- --bulk-items 50000 items per bulk request (default 100,000; 10,000 with --quick)
  *   npm run bench -- --bulk-cpu-prof D  write a V8 CPU profile of every server and worker of the bulk runs into D
@@ -48,6 +49,7 @@ import { evaluateProcedures, formatProceduresTable, type ProceduresEvaluation } 
 import { evaluate, formatTable } from './report.ts';
 import { postgresReachable } from './servers.ts';
 import { runSuite, type DialectName, type SuiteResult } from './suite.ts';
+import { formatWhatsappTable, runWhatsapp, type WhatsappRun } from './whatsapp.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,7 +68,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk|procedures|mixed] [--skip suite|bulk|procedures|mixed] [--bulk-items N] [--bulk-cpu-prof DIR]');
+  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk|procedures|mixed|whatsapp] [--skip suite|bulk|procedures|mixed|whatsapp] [--bulk-items N] [--bulk-cpu-prof DIR]');
   process.exit(0);
 }
 
@@ -81,7 +83,7 @@ const quick = values.quick === true;
 const processes = positiveInt(values.processes, quick ? 10_000 : 100_000, 'processes');
 const seconds = positiveInt(values.seconds, quick ? 3 : 10, 'seconds');
 const bulkItems = positiveInt(values['bulk-items'], quick ? 10_000 : 100_000, 'bulk-items');
-const PARTS = ['suite', 'bulk', 'procedures', 'mixed'] as const;
+const PARTS = ['suite', 'bulk', 'procedures', 'mixed', 'whatsapp'] as const;
 type Part = (typeof PARTS)[number];
 const partOption = (name: 'only' | 'skip'): Part | undefined => {
   const raw = values[name];
@@ -173,6 +175,12 @@ if (runs('mixed')) {
   }
 }
 const mixedRecord = partRecord(mixedStarted);
+const whatsappStarted = partStarted();
+const whatsappRuns: WhatsappRun[] = [];
+if (runs('whatsapp')) {
+  for (const dialect of dialects) whatsappRuns.push(await runWhatsapp(dialect, { settings, postgresUrl, log }));
+}
+const whatsappRecord = partRecord(whatsappStarted);
 const totalSeconds = Math.round((performance.now() - started) / 1000);
 machine.loadAverageAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -185,6 +193,7 @@ if (bulkRuns.length > 0) {
 }
 for (const { run, evaluation } of proceduresRuns) console.log(formatProceduresTable(run, evaluation) + '\n');
 for (const { run, evaluation } of mixedRuns) console.log(formatMixedTable(run, evaluation) + '\n');
+if (whatsappRuns.length > 0) console.log('WhatsApp sends against the sandbox (proxy floor = a lean route sending the same body with the same HTTP client):\n' + formatWhatsappTable(whatsappRuns) + '\n');
 console.log(`Load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')} (${machine.cpus} CPUs).`);
 console.log(`Total ${totalSeconds} s.${results.length > 0 ? ' Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.' : ''}`);
 if (results.length + proceduresRuns.length > 0) console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
@@ -199,7 +208,8 @@ const suitePart = runs('suite')
 const bulkPart = runs('bulk') ? { ...bulkRecord, items: bulkItems, runs: bulkRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.bulk;
 const proceduresPart = runs('procedures') ? { ...proceduresRecord, ...proceduresSizes, settings, runs: proceduresRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.procedures;
 const mixedPart = runs('mixed') ? { ...mixedRecord, ...mixedSizes, runs: mixedRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.mixed;
-fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart, procedures: proceduresPart, mixed: mixedPart }, null, 2) + '\n');
+const whatsappPart = runs('whatsapp') ? { ...whatsappRecord, settings, runs: whatsappRuns } : previous.whatsapp;
+fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart, procedures: proceduresPart, mixed: mixedPart, whatsapp: whatsappPart }, null, 2) + '\n');
 console.log(`Wrote ${file.pathname.replace(process.cwd() + '/', '')}`);
 const suiteFailed = results.some(({ result, rows }) => rows.some((r) => r.failures > 0 || (result.dialect === 'sqlite' && r.pass === false)));
 const bulkFailed = bulkRuns.some(({ evaluation }) => evaluation.failed);

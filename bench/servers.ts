@@ -39,8 +39,11 @@ export interface ChildOptions {
  * Starts `node <script> ...args` as a child (on a free port) and resolves once it is ready. Its
  * stderr is kept so a server that dies says why.
  */
-async function startChild(script: string, args: string[], env: Record<string, string>, ready: Readiness, options: ChildOptions = {}): Promise<RunningServer> {
+async function startChild(
+  script: string, argsOrPort: string[] | ((port: number) => string[]), env: Record<string, string>, ready: Readiness, options: ChildOptions = {},
+): Promise<RunningServer> {
   const port = await freePort();
+  const args = typeof argsOrPort === 'function' ? argsOrPort(port) : argsOrPort;
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -89,6 +92,11 @@ export function startApiServer(env: Record<string, string>, args: readonly strin
 /** `node src/main.ts worker`: background workers only, ready once it says it waits for work. */
 export function startWorker(env: Record<string, string>, options: ChildOptions = {}): Promise<RunningServer> {
   return startChild('src/main.ts', ['worker'], { ...env, LOG_LEVEL: 'info' }, { stderrIncludes: 'worker started' }, options);
+}
+
+/** `node src/main.ts sandbox`: the WhatsApp Graph API sandbox alone. */
+export function startSandboxServer(): Promise<RunningServer> {
+  return startChild('src/main.ts', (port) => ['sandbox', '--port', String(port)], { LOG_LEVEL: 'warn' }, { path: '/_sandbox/settings' });
 }
 
 /** The baseline server (bench/lean-server.ts). */
