@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../http/auth.ts';
 import { envelope } from '../../http/envelope.ts';
@@ -17,6 +18,19 @@ const UploadBody = Type.Object({
   file: Type.String({ format: 'binary', description: 'The file; its type is told from its bytes' }),
   filename: Type.Optional(Type.String({ description: 'The name to keep (else the part\'s file name)' })),
 });
+
+/** A stored file's bytes with its type; nothing served here may run as a page, whatever a browser makes of it. */
+function sendFile(reply: FastifyReply, media: { stream: Readable; size: number; mimeType: string; sha256: string }, cacheControl: string, disposition: string) {
+  return reply
+    .header('content-type', media.mimeType)
+    .header('content-length', String(media.size))
+    .header('etag', `"${media.sha256}"`)
+    .header('cache-control', cacheControl)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('content-disposition', disposition)
+    .send(media.stream);
+}
 
 /** API.md §8.3: Upload Public Media and the public URLs it hands out; Fetch and Show WhatsApp Media. */
 export function mediaRoutes(service: PublicMediaService, whatsappMedia: WhatsappMediaService, maxBytes: number) {
@@ -40,14 +54,7 @@ export function mediaRoutes(service: PublicMediaService, whatsappMedia: Whatsapp
         schema: { tags: ['whatsapp'], summary: 'Show Whatsapp Media API (the bytes)', params: MediaParams },
       }, async (request, reply) => {
         const media = await whatsappMedia.show(principalOf(request), request.params.version, request.params.mediaId);
-        return reply
-          .header('content-type', media.mimeType)
-          .header('content-length', String(media.size))
-          .header('etag', `"${media.sha256}"`)
-          .header('cache-control', 'private, max-age=3600')
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; sandbox")
-          .send(media.stream);
+        return sendFile(reply, media, 'private, max-age=3600', 'inline');
       });
     }
 
@@ -58,16 +65,7 @@ export function mediaRoutes(service: PublicMediaService, whatsappMedia: Whatsapp
       const media = await service.open((request.params as { '*': string })['*']);
       const inline = /^(image|video|audio)\//.test(media.mimeType) || media.mimeType === 'application/pdf';
       const name = (media.filename ?? 'file').replace(/[^\w.-]+/g, '_');
-      return reply
-        .header('content-type', media.mimeType)
-        .header('content-length', String(media.size))
-        .header('etag', `"${media.sha256}"`)
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('x-content-type-options', 'nosniff')
-        // Nothing served here may run as a page, whatever a browser makes of it.
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`)
-        .send(media.stream);
+      return sendFile(reply, media, 'public, max-age=31536000, immutable', `${inline ? 'inline' : 'attachment'}; filename="${name}"`);
     });
   };
 }
