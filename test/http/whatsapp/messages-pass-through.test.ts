@@ -63,11 +63,20 @@ describe('Whatsapp Messages API pass-through (API.md §8.1) against the sandbox'
       assert.equal(row?.data_type, type);
       assert.equal(row?.delivery_status, 'PENDING');
     }
-    const contacts = await q.selectFrom('whatsapp_contacts').selectAll().execute();
-    assert.deepEqual(contacts.map((c) => c.phone), [TO]);
+    const contacts = await q.selectFrom('whatsapp_contacts').selectAll().where('phone', '=', TO).execute();
+    assert.equal(contacts.length, 1);
     const chats = await q.selectFrom('whatsapp_chats').selectAll().execute();
     assert.equal(chats.length, 1);
     assert.equal(chats[0].phone_number_id, PHONE_NUMBER_ID);
+  });
+
+  it("takes Meta's business-scoped `recipient` in place of `to`, and keeps the message under it", async () => {
+    const body = { messaging_product: 'whatsapp', recipient: 'CO.1234567890ABCDEF', type: 'text', text: { body: 'to a business-scoped id' } };
+    const res = await send(body);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const row = (await messages()).find((m) => m.external_id === res.body._data.whatsappMessageId);
+    const contact = await q.selectFrom('whatsapp_contacts').selectAll().where('id', '=', row?.contact_id).executeTakeFirst();
+    assert.equal(contact?.phone, 'CO.1234567890ABCDEF');
   });
 
   it('forwards read receipts and typing indicators and answers an empty _data, keeping nothing', async () => {
