@@ -52,8 +52,8 @@ export function createPluginStore(secrets: SecretBox): PluginStore {
       if (context.prune) {
         for (const row of stored.values()) {
           if (idOfWaba.has(row.waba_id)) continue;
-          // Its chat log would lose the plugin it belongs to; such a plugin stays until an operator decides.
-          if (await repo.hasChats(teamId, row.id)) throw conflict(`cannot prune plugin ${row.waba_id}: it has chats`);
+          // Its chat log and media would lose the plugin they belong to; such a plugin stays.
+          if (await repo.isInUse(teamId, row.id)) throw conflict(`cannot prune plugin ${row.waba_id}: it has chats or media`);
           await repo.remove(teamId, row.id);
           result.deleted.push(`plugin ${row.waba_id}`);
         }

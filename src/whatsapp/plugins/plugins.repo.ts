@@ -18,9 +18,13 @@ export function createPluginsRepo(db: Db) {
     phoneNumbers(teamId: string): Promise<PhoneNumberRow[]> {
       return q.selectFrom('whatsapp_phone_numbers').selectAll().where('team_id', '=', teamId).orderBy('created_at').orderBy('phone_number_id').execute();
     },
-    async hasChats(teamId: string, pluginId: string): Promise<boolean> {
-      const row = await q.selectFrom('whatsapp_chats').select('id').where('team_id', '=', teamId).where('plugin_id', '=', pluginId).limit(1).executeTakeFirst();
-      return row !== undefined;
+    /** Whether anything kept refers to the plugin: chats, public media or WhatsApp media. */
+    async isInUse(teamId: string, pluginId: string): Promise<boolean> {
+      for (const table of ['whatsapp_chats', 'whatsapp_public_media', 'whatsapp_media'] as const) {
+        const row = await q.selectFrom(table).select('plugin_id').where('team_id', '=', teamId).where('plugin_id', '=', pluginId).limit(1).executeTakeFirst();
+        if (row) return true;
+      }
+      return false;
     },
     /** The plugin a business phone number belongs to. */
     async findByPhoneNumber(teamId: string, phoneNumberId: string): Promise<PluginRow | undefined> {

@@ -143,4 +143,14 @@ describe('Whatsapp Messages API pass-through (API.md §8.1) against the sandbox'
   it('never logs the access token', () => {
     assert.ok(!server.logLines().join('\n').includes(PLUGIN_SECRETS.WHATSAPP_ACCESS_TOKEN));
   });
+
+  it('refuses to prune a plugin that has chats, and keeps it', async () => {
+    const withoutPlugins = await server.runtime.services.teamConfig.export('alpha');
+    const text = withoutPlugins.replace(/\nplugins:[\s\S]*$/, '\n');
+    await assert.rejects(
+      server.runtime.services.teamConfig.apply({ teamSlug: 'alpha', text, env: PLUGIN_SECRETS, prune: true }),
+      /cannot prune plugin 102290129340398: it has chats or media/,
+    );
+    assert.equal((await server.runtime.services.plugins.list('alpha')).length, 1);
+  });
 });
