@@ -68,7 +68,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const secrets = createSecretBox(secretKey, config.previousSecretKeys);
   // Plugins whose Graph API URL is `sandbox:` talk to a sandbox in this process, started when first needed.
   const sandbox = createSandboxLink(() => startSandbox({ host: '127.0.0.1', port: 0, logger }));
-  const plugins = createPluginsModule({ db, clock, secrets, sandbox });
+  const plugins = createPluginsModule({ db, clock, secrets, sandbox, watcher });
   const graph = createGraphClient({ timeoutMs: config.whatsapp.graphTimeoutMs, sandboxUrl: () => sandbox.url() });
   const messages = createMessagesModule({ db, clock, graph, plugins: plugins.service });
   const calling = createCallingModule({ graph, plugins: plugins.service });

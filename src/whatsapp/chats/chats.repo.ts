@@ -12,38 +12,35 @@ export type NewMessage = Insertable<WhatsappMessagesTable>;
 export function createChatsRepo(db: Db) {
   const q = db.kysely;
   return {
-    /** The team's contact for a phone number, created when new (concurrent writers agree on one). */
+    /** The team's contact for a phone number, created when new (concurrent writers agree on one); one statement. */
     async contactFor(teamId: string, phone: string, name: string | null, now: number): Promise<ContactRow> {
-      await q.insertInto('whatsapp_contacts')
+      return q.insertInto('whatsapp_contacts')
         .values({ id: newId(), team_id: teamId, phone, name, created_at: now, updated_at: now })
-        .onConflict((c) => c.columns(['team_id', 'phone']).doNothing())
-        .execute();
-      const contact = await q.selectFrom('whatsapp_contacts').selectAll().where('team_id', '=', teamId).where('phone', '=', phone).executeTakeFirstOrThrow();
-      if (name !== null && contact.name !== name) {
-        await q.updateTable('whatsapp_contacts').set({ name, updated_at: now }).where('team_id', '=', teamId).where('id', '=', contact.id).execute();
-        return { ...contact, name, updated_at: now };
-      }
-      return contact;
+        .onConflict((c) => c.columns(['team_id', 'phone']).doUpdateSet((eb) => ({
+          // A name Meta tells us replaces the one kept; an outbound message knows none.
+          name: eb.fn.coalesce(eb.ref('excluded.name'), eb.ref('whatsapp_contacts.name')),
+          updated_at: name === null ? eb.ref('whatsapp_contacts.updated_at') : eb.ref('excluded.updated_at'),
+        })))
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
 
-    /** The chat between a business number and a contact, created when new; a message re-opens it. */
+    /** The chat between a business number and a contact, created when new; a message re-opens it. One statement. */
     async chatFor(teamId: string, pluginId: string, phoneNumberId: string, contactId: string, now: number): Promise<ChatRow> {
-      await q.insertInto('whatsapp_chats')
+      return q.insertInto('whatsapp_chats')
         .values({
           id: newId(), team_id: teamId, plugin_id: pluginId, phone_number_id: phoneNumberId, contact_id: contactId,
           status: 'OPEN', last_message_at: now, created_at: now, updated_at: now,
         })
-        .onConflict((c) => c.columns(['team_id', 'plugin_id', 'phone_number_id', 'contact_id']).doNothing())
-        .execute();
-      const where = q.selectFrom('whatsapp_chats').selectAll().where('team_id', '=', teamId).where('plugin_id', '=', pluginId)
-        .where('phone_number_id', '=', phoneNumberId).where('contact_id', '=', contactId);
-      const chat = await where.executeTakeFirstOrThrow();
-      if (chat.status !== 'OPEN' || chat.last_message_at < now) {
-        await q.updateTable('whatsapp_chats').set({ status: 'OPEN', last_message_at: Math.max(now, chat.last_message_at), updated_at: now })
-          .where('team_id', '=', teamId).where('id', '=', chat.id).execute();
-        return { ...chat, status: 'OPEN', last_message_at: Math.max(now, chat.last_message_at), updated_at: now };
-      }
-      return chat;
+        .onConflict((c) => c.columns(['team_id', 'plugin_id', 'phone_number_id', 'contact_id']).doUpdateSet((eb) => ({
+          status: 'OPEN',
+          // Messages may be recorded out of order: the chat keeps the latest time.
+          last_message_at: eb.case().when('excluded.last_message_at', '>', eb.ref('whatsapp_chats.last_message_at'))
+            .then(eb.ref('excluded.last_message_at')).else(eb.ref('whatsapp_chats.last_message_at')).end(),
+          updated_at: eb.ref('excluded.updated_at'),
+        })))
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
 
     async insertMessage(row: NewMessage): Promise<void> {

@@ -5,6 +5,7 @@ import type { SecretBox } from '../../shared/secret-box.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { GraphTarget } from '../graph/graph-client.ts';
 import type { SandboxLink } from './sandbox-link.ts';
+import type { RevisionWatcher } from '../../platform/revisions/index.ts';
 import { createConfigObjectsRepo, readWebhookSettings, SANDBOX_GRAPH_API_URL } from '../../platform/team-config/index.ts';
 import { createTeamsRepo } from '../../platform/teams/index.ts';
 import * as errors from './plugins.errors.ts';
@@ -17,6 +18,8 @@ export interface PluginsDeps {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   readonly sandbox: SandboxLink;
+  /** Keeps the senders cache in step with config applied by any process. */
+  readonly watcher: RevisionWatcher;
 }
 
 /** What a Graph API call on a plugin's behalf needs. */
@@ -65,6 +68,28 @@ export function createPluginsService(deps: PluginsDeps) {
     return { graphApiUrl, accessToken };
   }
 
+  /**
+   * Sends look a plugin up on every request: its account (token opened, sandbox registered) and
+   * numbers are kept in memory while the config revision stays where it was when they were read.
+   */
+  const senders = new Map<string, { revision: number; value: Promise<{ account: Account; phoneNumberIds: Set<string> }> }>();
+  deps.watcher.onChange('config', () => senders.clear());
+  function sendingAccount(teamId: string, pluginId: string) {
+    const key = `${teamId}/${pluginId}`;
+    const revision = deps.watcher.current('config');
+    const cached = senders.get(key);
+    if (cached && cached.revision === revision && revision !== -1) return cached.value;
+    const value = (async () => {
+      const plugin = await pluginOf(db, teamId, pluginId);
+      const phones = (await createPluginsRepo(db).phoneNumbers(teamId));
+      const own = phones.filter((p) => p.plugin_id === plugin.id);
+      return { account: { plugin, target: await targetOf(plugin, own) }, phoneNumberIds: new Set(own.map((p) => p.phone_number_id)) };
+    })();
+    senders.set(key, { revision, value });
+    value.catch(() => senders.delete(key));
+    return value;
+  }
+
   return {
     /** Get Plugin Config (API.md §8.4): any role of the team may read the settings. */
     async getConfig(principal: Principal, pluginId: string) {
@@ -95,12 +120,11 @@ export function createPluginsService(deps: PluginsDeps) {
      * when the path names it (400 when a body field does).
      */
     async senderFor(teamId: string, pluginId: string, phoneNumberId: string, given: 'path' | 'body' = 'path'): Promise<Sender> {
-      const plugin = await pluginOf(db, teamId, pluginId);
-      const phones = await createPluginsRepo(db).phoneNumbers(teamId);
-      if (!phones.some((p) => p.plugin_id === plugin.id && p.phone_number_id === phoneNumberId)) {
+      const { account, phoneNumberIds } = await sendingAccount(teamId, pluginId);
+      if (!phoneNumberIds.has(phoneNumberId)) {
         throw given === 'path' ? errors.phoneNumberNotFound(phoneNumberId) : errors.phoneNumberNotOfPlugin(phoneNumberId);
       }
-      return { plugin, phoneNumberId, target: await targetOf(plugin, phones) };
+      return { ...account, phoneNumberId };
     },
 
     /**
