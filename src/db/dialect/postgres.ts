@@ -118,8 +118,9 @@ const postgresDialect: Dialect = {
   skipLocked: sql`for update skip locked`,
   indexNullsFirst: sql`nulls first`,
   forUpdate: sql`for update`,
-  // Kysely's migrator lists the tables of every schema; one dropped meanwhile fails that read.
-  isCatalogRace: (error) => ['3F000', '42P01'].includes(String((error as { code?: unknown } | null)?.code)),
+  // Kysely's migrator lists the tables (and their columns' sequences) of every schema; one
+  // dropped or altered meanwhile fails that read with 3F000, 42P01 or 42703.
+  isCatalogRace: (error) => ['3F000', '42P01', '42703'].includes(String((error as { code?: unknown } | null)?.code)),
   migrationSchema: async (db) => {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     return rows[0]?.schema;

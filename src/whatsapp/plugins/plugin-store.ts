@@ -107,8 +107,17 @@ const COMPARED: readonly Column[] = [
 ];
 const JSON_COLUMNS = new Set<Column>(['secret_refs', 'chakra_webhook_events']);
 
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order keys were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
 function changedColumns(before: PluginRow, after: PluginWrite, readJson: (v: unknown) => unknown): Column[] {
-  const json = (value: unknown) => JSON.stringify(typeof value === 'string' ? JSON.parse(value) : readJson(value));
+  const json = (value: unknown) => canonical(typeof value === 'string' ? JSON.parse(value) : readJson(value));
   return COMPARED.filter((column) => (JSON_COLUMNS.has(column) ? json(before[column]) !== json(after[column]) : before[column] !== after[column]));
 }
 

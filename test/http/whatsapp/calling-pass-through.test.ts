@@ -24,8 +24,8 @@ describe('Calling pass-through (API.md §8.2a), as the official SDK calls it, ag
     await applyPlugins(server.runtime, 'alpha', [{ wabaId: WABA_ID, phones: [PHONE_NUMBER_ID], graphApiUrl: sandbox.url }]);
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it("reads and changes calling settings, answering Meta's JSON unwrapped and never _errors", async () => {

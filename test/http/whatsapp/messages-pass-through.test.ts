@@ -45,8 +45,8 @@ describe('Whatsapp Messages API pass-through (API.md §8.1) against the sandbox'
     betaPluginId = (await applyPlugins(server.runtime, 'beta', [{ wabaId: '999', phones: ['888'], graphApiUrl: sandbox.url }])).get('999')!;
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it('forwards every message type unchanged and answers the wamid; each is kept in the chat log', async () => {

@@ -34,6 +34,18 @@ describe('Send Whatsapp Template Message For A Phone Number (API.md §8.1) again
     });
     await createTemplate(sandbox, { name: 'promo', language: 'pt_BR', category: 'MARKETING', components: [{ type: 'BODY', text: 'Promoção hoje' }] });
     await createTemplate(sandbox, {
+      name: 'visit_named', language: 'en', category: 'UTILITY', parameter_format: 'named',
+      components: [
+        { type: 'HEADER', format: 'LOCATION' },
+        { type: 'BODY', text: 'Hi {{first_name}}, see you at {{time}}.', example: { body_text_named_params: [{ param_name: 'first_name', example: 'Asha' }, { param_name: 'time', example: '5 pm' }] } },
+        { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://track.example.com/{{1}}', example: ['https://track.example.com/abc'] }, { type: 'COPY_CODE', text: 'Copy code', example: 'SAVE10' }] },
+      ],
+    });
+    await createTemplate(sandbox, {
+      name: 'invoice_doc', language: 'en', category: 'UTILITY',
+      components: [{ type: 'HEADER', format: 'DOCUMENT', example: { header_handle: ['https://cdn.example.com/i.pdf'] } }, { type: 'BODY', text: 'Your invoice {{1}}', example: { body_text: [['7']] } }],
+    });
+    await createTemplate(sandbox, {
       name: 'login_otp', language: 'en_US', category: 'AUTHENTICATION',
       components: [{ type: 'BODY', text: '{{1}} is your verification code.', example: { body_text: [['123456']] } }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] }],
     });
@@ -43,8 +55,8 @@ describe('Send Whatsapp Template Message For A Phone Number (API.md §8.1) again
     pluginId = (await applyPlugins(server.runtime, 'alpha', [{ wabaId: WABA_ID, phones: [PHONE_NUMBER_ID], graphApiUrl: sandbox.url }])).get(WABA_ID)!;
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it('builds the components from mapping, sends the template and answers the stored chat message', async () => {
@@ -86,6 +98,24 @@ describe('Send Whatsapp Template Message For A Phone Number (API.md §8.1) again
       { type: 'body', parameters: [{ type: 'text', text: '496093' }] },
       { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '496093' }] },
     ]);
+  });
+
+  it('fills named parameters, a location header, URL and copy-code buttons, and a document header, as Meta checks them', async () => {
+    const visit = await send('919901258433', {
+      templateName: 'visit_named', mapping: map({ first_name: 'Asha', time: '5 pm' }), buttonMapping: map({ 0: 'order-17', 1: 'SAVE10' }),
+      locationLatitude: '18.52', locationLongitude: 73.85, locationName: 'Office', locationAddress: 'Pune',
+    });
+    assert.equal(visit.status, 200, JSON.stringify(visit.body));
+    assert.equal(visit.body._data.text, 'Hi Asha, see you at 5 pm.');
+    const sent = sandbox.sent().find((m) => m.id === visit.body._data.externalId);
+    assert.deepEqual((sent?.message.template as any).components, [
+      { type: 'header', parameters: [{ type: 'location', location: { latitude: 18.52, longitude: 73.85, name: 'Office', address: 'Pune' } }] },
+      { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'Asha' }, { type: 'text', parameter_name: 'time', text: '5 pm' }] },
+      { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'order-17' }] },
+      { type: 'button', sub_type: 'copy_code', index: '1', parameters: [{ type: 'coupon_code', coupon_code: 'SAVE10' }] },
+    ]);
+    const invoice = await send('919901258433', { templateName: 'invoice_doc', mapping: map({ 1: '7' }), documentUrl: 'https://cdn.example.com/7.pdf', filename: 'invoice-7.pdf', imageUrl: '', videoUrl: '' });
+    assert.equal(invoice.status, 200, JSON.stringify(invoice.body));
   });
 
   it('names the problem in a 400 and sends nothing', async () => {

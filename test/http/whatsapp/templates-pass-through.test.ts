@@ -30,8 +30,8 @@ describe('Message templates pass-through (API.md §8.2) against the sandbox', ()
     await applyPlugins(server.runtime, 'beta', [{ wabaId: '777', phones: ['778'], graphApiUrl: sandbox.url }]);
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it("creates templates and answers Meta's body unwrapped, with or without the plugin id in the path", async () => {

@@ -40,8 +40,8 @@ describe('Fetch and Show WhatsApp Media (API.md §8.3) against the sandbox', () 
     mediaId = await uploadToMeta(sandbox);
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it("answers the media object whose url is this server's show link, and the bytes behind it with the same token", async () => {

@@ -20,8 +20,8 @@ describe('Graph API client against the sandbox', () => {
     server = await startTestServer();
   });
   after(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it('refuses to call out while a database transaction is open, and sends nothing', async () => {
