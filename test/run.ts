@@ -11,10 +11,12 @@ const concurrency = process.env.TEST_CONCURRENCY ?? '4';
 /** `npm test -- <files>` runs only those files (on both databases unless they are unit tests). */
 const selected = process.argv.slice(2);
 const sqliteGlobs = selected.length > 0 ? selected : ['test/**/*.test.ts'];
+// Unit tests and the WhatsApp sandbox's own tests touch no database: they run once.
+const databaseFree = (file: string) => file.includes('test/unit/') || file.includes('test/http/sandbox/');
 const postgresGlobs =
   selected.length > 0
-    ? selected.filter((file) => !file.includes('test/unit/'))
-    : ['test/integration/**/*.test.ts', 'test/http/**/*.test.ts', 'test/cli/**/*.test.ts'];
+    ? selected.filter((file) => !databaseFree(file))
+    : ['test/integration/**/*.test.ts', 'test/http/!(sandbox)/**/*.test.ts', 'test/cli/**/*.test.ts'];
 
 function runSuite(dialect: 'sqlite' | 'postgres', globs: string[]): number {
   process.stderr.write(`\n=== tests on ${dialect} ===\n`);
