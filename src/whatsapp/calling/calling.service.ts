@@ -2,7 +2,7 @@ import type { Principal } from '../../http/auth.ts';
 import { forbidden } from '../../shared/errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { forwardRaw, type ProxyAnswer } from '../graph/raw-proxy.ts';
-import { invalidVersion } from '../messages/messages.service.ts';
+import { checkGraphVersion } from '../graph/graph-errors.ts';
 import type { PluginsService } from '../plugins/index.ts';
 
 export interface CallingDeps {
@@ -10,7 +10,6 @@ export interface CallingDeps {
   readonly plugins: PluginsService;
 }
 
-const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
 export const CALLING_EDGES = ['settings', 'call_permissions', 'calls'] as const;
 export type CallingEdge = (typeof CALLING_EDGES)[number];
 
@@ -23,7 +22,7 @@ export type CallingEdge = (typeof CALLING_EDGES)[number];
 export function createCallingService(deps: CallingDeps) {
   return {
     async forward(principal: Principal, method: 'GET' | 'POST', version: string, phoneNumberId: string, edge: CallingEdge, query: URLSearchParams, body: unknown): Promise<ProxyAnswer> {
-      if (!GRAPH_VERSION.test(version)) throw invalidVersion(version);
+      checkGraphVersion(version);
       const account = await deps.plugins.accountForPhoneNumber(principal.teamId, phoneNumberId);
       if (edge === 'settings' && method === 'POST' && principal.roleType === 'USER') throw forbidden('Only ADMIN and MANAGER keys may change calling settings');
       return forwardRaw(deps.graph, account, { method, path: `/${version}/${encodeURIComponent(phoneNumberId)}/${edge}`, query, json: method === 'POST' ? body ?? {} : undefined });

@@ -1,3 +1,5 @@
+import { AppError } from '../../shared/errors.ts';
+
 /** Meta's error object (`{"error": {…}}`), as much of it as Meta sent. */
 export interface MetaError {
   readonly message?: string;
@@ -49,4 +51,13 @@ export function metaErrorLine(error: GraphApiError): string {
   if (!meta) return error.message;
   const message = meta.message ?? 'Graph API error';
   return meta.code !== undefined && !message.startsWith('(#') ? `(#${meta.code}) ${message}` : message;
+}
+
+const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
+
+/** A Graph API version from a path (`v17.0` … `v24.0`, any `v<major>.<minor>`); else a 400. */
+export function checkGraphVersion(version: string): void {
+  if (!GRAPH_VERSION.test(version)) {
+    throw new AppError('BAD_REQUEST', 400, `version: expected a Graph API version such as v21.0, got "${version.slice(0, 40)}"`);
+  }
 }

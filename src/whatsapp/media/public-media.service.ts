@@ -67,7 +67,7 @@ export function createPublicMediaService(deps: PublicMediaDeps) {
   return {
     async upload(principal: Principal, pluginId: string, parts: AsyncIterable<UploadPart>): Promise<{ publicMediaUrl: string }> {
       // Another team's plugin, or none, is 404 before any byte is stored.
-      await deps.plugins.getConfig(principal, pluginId);
+      await deps.plugins.requirePlugin(principal.teamId, pluginId);
       const key = `public-media/${principal.teamId}/${newId()}`;
       let file: Awaited<ReturnType<typeof receive>> | null = null;
       let partName = '';

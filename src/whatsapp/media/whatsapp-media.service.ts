@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../http/auth.ts';
-import { AppError, notFound } from '../../shared/errors.ts';
+import { notFound } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { BlobStore } from '../../storage/index.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
-import { GraphApiError } from '../graph/graph-errors.ts';
+import { checkGraphVersion, GraphApiError } from '../graph/graph-errors.ts';
 import { upstreamError } from '../graph/upstream-errors.ts';
 import type { PluginsService } from '../plugins/index.ts';
 import { createMediaRepo, type MediaRow } from './public-media.repo.ts';
@@ -21,7 +21,6 @@ export interface WhatsappMediaDeps {
 }
 
 const MEDIA_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
 const mediaNotFound = () => notFound('Media not found');
 
 /**
@@ -35,8 +34,8 @@ export function createWhatsappMediaService(deps: WhatsappMediaDeps) {
 
   /** Asks each of the team's plugins for the media (Meta answers only the WABA that owns it). */
   async function pull(teamId: string, version: string, mediaId: string): Promise<MediaRow> {
-    for (const plugin of await deps.plugins.pluginsOf(teamId)) {
-      const account = await deps.plugins.accountFor(teamId, plugin.waba_id, plugin.id);
+    for (const account of await deps.plugins.accountsOf(teamId)) {
+      const { plugin } = account;
       let meta: { url?: unknown; mime_type?: unknown } | undefined;
       try {
         meta = (await graph.request(account.target, { method: 'GET', path: `/${version}/${encodeURIComponent(mediaId)}` })).json as typeof meta;
@@ -61,7 +60,7 @@ export function createWhatsappMediaService(deps: WhatsappMediaDeps) {
   }
 
   async function resolve(principal: Principal, version: string, mediaId: string): Promise<MediaRow> {
-    if (!GRAPH_VERSION.test(version)) throw new AppError('BAD_REQUEST', 400, `version: expected a Graph API version such as v21.0, got "${version.slice(0, 40)}"`);
+    checkGraphVersion(version);
     if (!MEDIA_ID.test(mediaId)) throw mediaNotFound();
     return (await repo().find(principal.teamId, mediaId)) ?? pull(principal.teamId, version, mediaId);
   }

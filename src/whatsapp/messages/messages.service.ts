@@ -1,13 +1,13 @@
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../http/auth.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/time.ts';
 import { markAccepted, markFailed, recordOutbound } from '../chats/chat-log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
-import { GraphApiError, GraphTimeoutError } from '../graph/graph-errors.ts';
+import { checkGraphVersion } from '../graph/graph-errors.ts';
 import { upstreamError } from '../graph/upstream-errors.ts';
 import type { PluginsService } from '../plugins/index.ts';
 import { isReadReceipt, summarise } from './outbound-message.ts';
+import { failureOf, messageIdOf } from './send-outcome.ts';
 
 export interface MessagesDeps {
   readonly db: Db;
@@ -16,10 +16,6 @@ export interface MessagesDeps {
   readonly plugins: PluginsService;
 }
 
-const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
-
-export const invalidVersion = (version: string): AppError =>
-  new AppError('BAD_REQUEST', 400, `version: expected a Graph API version such as v21.0, got "${version.slice(0, 40)}"`);
 
 export function createMessagesService(deps: MessagesDeps) {
   const { db, clock, graph } = deps;
@@ -32,7 +28,7 @@ export function createMessagesService(deps: MessagesDeps) {
      * indicators are forwarded and answer an empty `_data`.
      */
     async passThrough(principal: Principal, pluginId: string, version: string, phoneNumberId: string, body: Record<string, unknown>) {
-      if (!GRAPH_VERSION.test(version)) throw invalidVersion(version);
+      checkGraphVersion(version);
       const sender = await deps.plugins.senderFor(principal.teamId, pluginId, phoneNumberId);
       const request = { method: 'POST' as const, path: `/${version}/${phoneNumberId}/messages`, json: body };
       if (isReadReceipt(body)) {
@@ -59,17 +55,3 @@ export function createMessagesService(deps: MessagesDeps) {
 }
 
 export type MessagesService = ReturnType<typeof createMessagesService>;
-
-/** `messages[0].id` of Meta's success answer. */
-export function messageIdOf(json: unknown): string | null {
-  const messages = (json as { messages?: unknown } | null)?.messages;
-  const id = Array.isArray(messages) ? (messages[0] as { id?: unknown } | undefined)?.id : undefined;
-  return typeof id === 'string' ? id : null;
-}
-
-/** What the chat log keeps of a failed send: Meta's error object, or why there was none. */
-export function failureOf(error: unknown): Record<string, unknown> {
-  if (error instanceof GraphApiError) return { status: error.status, ...(error.metaError ?? { body: error.body }) };
-  if (error instanceof GraphTimeoutError) return { code: 'UPSTREAM_TIMEOUT', message: 'no answer from the Graph API in time; it may have been sent, and was not sent again' };
-  return { code: 'UPSTREAM_UNAVAILABLE', message: error instanceof Error ? error.message : String(error) };
-}

@@ -156,8 +156,17 @@ export function createPluginsService(deps: PluginsDeps) {
       await createPluginsRepo(db).rememberTemplates(teamId, pluginId, templateIds, clock());
     },
 
-    /** The team's plugins (for calls that must ask each, such as media lookups). */
-    pluginsOf: (teamId: string): Promise<PluginRow[]> => createPluginsRepo(db).list(teamId),
+    /** Every plugin's account of the team (for calls that must ask each, such as media lookups). */
+    async accountsOf(teamId: string): Promise<Account[]> {
+      const repo = createPluginsRepo(db);
+      const [rows, phones] = await Promise.all([repo.list(teamId), repo.phoneNumbers(teamId)]);
+      return Promise.all(rows.map(async (plugin) => ({ plugin, target: await targetOf(plugin, phones) })));
+    },
+
+    /** 404 unless the plugin is one of the team's (before a route stores anything for it). */
+    async requirePlugin(teamId: string, pluginId: string): Promise<void> {
+      await pluginOf(db, teamId, pluginId);
+    },
 
     /** `chakra plugin list`. */
     list: summaries,

@@ -7,7 +7,7 @@ import { toChatMessageWire } from '../chats/chats.mapper.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { GraphApiError } from '../graph/graph-errors.ts';
 import { upstreamError } from '../graph/upstream-errors.ts';
-import { failureOf, messageIdOf } from '../messages/messages.service.ts';
+import { failureOf, messageIdOf } from '../messages/send-outcome.ts';
 import type { PluginsService, Sender } from '../plugins/index.ts';
 import type { ProcessesService } from '../../platform/processes/index.ts';
 import { GRAPH_API_VERSION, type TemplateCache } from './template-cache.ts';

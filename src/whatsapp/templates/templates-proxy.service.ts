@@ -2,7 +2,7 @@ import type { Principal } from '../../http/auth.ts';
 import { forbidden } from '../../shared/errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { forwardRaw, type ProxyAnswer } from '../graph/raw-proxy.ts';
-import { invalidVersion } from '../messages/messages.service.ts';
+import { checkGraphVersion } from '../graph/graph-errors.ts';
 import type { Account, PluginsService } from '../plugins/index.ts';
 
 export interface TemplatesProxyDeps {
@@ -12,7 +12,6 @@ export interface TemplatesProxyDeps {
   readonly publicUrl: string;
 }
 
-const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
 const mayChangeTemplates = (principal: Principal) => principal.roleType === 'ADMIN' || principal.roleType === 'MANAGER';
 
 /**
@@ -25,13 +24,10 @@ export function createTemplatesProxyService(deps: TemplatesProxyDeps) {
 
   const forward = (account: Account, request: Parameters<typeof forwardRaw>[2]) => forwardRaw(graph, account, request);
 
-  const checkVersion = (version: string) => {
-    if (!GRAPH_VERSION.test(version)) throw invalidVersion(version);
-  };
 
   return {
     async list(principal: Principal, version: string, wabaId: string, query: URLSearchParams, pluginId: string | undefined, selfPath: string): Promise<ProxyAnswer> {
-      checkVersion(version);
+      checkGraphVersion(version);
       const account = await plugins.accountFor(principal.teamId, wabaId, pluginId);
       const answer = await forward(account, { method: 'GET', path: `/${version}/${wabaId}/message_templates`, query });
       const body = answer.body as { data?: { id?: unknown }[]; paging?: Record<string, unknown> };
@@ -43,7 +39,7 @@ export function createTemplatesProxyService(deps: TemplatesProxyDeps) {
     },
 
     async create(principal: Principal, version: string, wabaId: string, template: unknown, pluginId: string | undefined): Promise<ProxyAnswer> {
-      checkVersion(version);
+      checkGraphVersion(version);
       const account = await plugins.accountFor(principal.teamId, wabaId, pluginId);
       if (!mayChangeTemplates(principal)) throw forbidden('Only ADMIN and MANAGER keys may create or change message templates');
       const answer = await forward(account, { method: 'POST', path: `/${version}/${wabaId}/message_templates`, json: template });
@@ -53,7 +49,7 @@ export function createTemplatesProxyService(deps: TemplatesProxyDeps) {
     },
 
     async update(principal: Principal, version: string, templateId: string, changes: unknown, pluginId: string | undefined): Promise<ProxyAnswer> {
-      checkVersion(version);
+      checkGraphVersion(version);
       const account = await plugins.accountForTemplate(principal.teamId, templateId, pluginId);
       if (!mayChangeTemplates(principal)) throw forbidden('Only ADMIN and MANAGER keys may create or change message templates');
       return forward(account, { method: 'POST', path: `/${version}/${encodeURIComponent(templateId)}`, json: changes });
