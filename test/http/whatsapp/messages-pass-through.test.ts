@@ -140,6 +140,25 @@ describe('Whatsapp Messages API pass-through (API.md §8.1) against the sandbox'
     assert.equal((await messages()).length, before);
   });
 
+  it('refuses bodies over the JSON limit on every WhatsApp write route (413), sending and storing nothing', async () => {
+    const before = { sent: sandbox.sent().length, kept: (await messages()).length };
+    const big = 'x'.repeat(1.5 * 1024 * 1024);
+    const routes = [
+      path(),
+      `/v1/ext/plugin/whatsapp/${pluginId}/phoneNumber/${TO}/send-template-message`,
+      `/v1/ext/plugin/whatsapp/${pluginId}/update-config`,
+      `/v1/ext/plugin/whatsapp/api/v21.0/${WABA_ID}/message_templates`,
+      `/v1/whatsapp/v21.0/${PHONE_NUMBER_ID}/calls`,
+    ];
+    for (const at of routes) {
+      const res = await send({ messaging_product: 'whatsapp', to: TO, type: 'text', text: { body: big } }, alpha.tokens.admin, at);
+      assert.equal(res.status, 413, at);
+      assert.equal(res.body._meta.code, 'PAYLOAD_TOO_LARGE');
+    }
+    assert.equal(sandbox.sent().length, before.sent);
+    assert.equal((await messages()).length, before.kept);
+  });
+
   it('never logs the access token', () => {
     assert.ok(!server.logLines().join('\n').includes(PLUGIN_SECRETS.WHATSAPP_ACCESS_TOKEN));
   });
