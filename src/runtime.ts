@@ -88,7 +88,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const tasks = createTasksModule({
     db, clock, processes: processes.service, missingPhotoIds: writerDeps.missingPhotoIds,
   });
-  const engine = createJobEngine({ db, clock, logger, concurrency: config.jobs.workerConcurrency, leaseMs: config.jobs.leaseMs, pollMs: config.jobs.pollMs });
+  const engine = createJobEngine({ db, clock, logger, queues: config.jobs.queues, leaseMs: config.jobs.leaseMs, pollMs: config.jobs.pollMs });
   const bulk = createBulkModule({ ...writerDeps, db, models, engine, maxItems: config.limits.bulkMaxItems, bodyLimit: config.http.bulkBodyLimit });
   const backgroundJobs = createBackgroundJobsModule({
     db, clock, retentionDays: config.jobs.retentionDays,

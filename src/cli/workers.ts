@@ -13,7 +13,7 @@ const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
  */
 export function startWorkers(runtime: Runtime): RunningWorkers {
   runtime.engine.start();
-  runtime.logger.info({ concurrency: runtime.config.jobs.workerConcurrency, workerId: runtime.engine.workerId }, 'worker started; waiting for work');
+  runtime.logger.info({ queues: runtime.config.jobs.queues, workerId: runtime.engine.workerId }, 'worker started; waiting for work');
   const housekeeping = () => runtime.maintenance().catch((error: unknown) => runtime.logger.error({ err: error }, 'housekeeping failed'));
   void housekeeping();
   const timer = setInterval(housekeeping, MAINTENANCE_EVERY_MS);

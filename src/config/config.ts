@@ -1,3 +1,4 @@
+import type { QueueName } from '../jobs/queues.ts';
 /** The server's whole configuration, validated once at start (see load-config.ts). */
 export interface Config {
   readonly http: {
@@ -28,12 +29,19 @@ export interface Config {
   readonly previousSecretKeys: readonly Buffer[];
   readonly logLevel: LogLevel;
   readonly jobs: {
-    readonly workerConcurrency: number;
+    /** Jobs each queue runs at once per worker process (WORKER_CONCURRENCY for bulk work, INBOUND_/WEBHOOK_WORKER_CONCURRENCY). */
+    readonly queues: Readonly<Record<QueueName, number>>;
     readonly retentionDays: number;
     /** How long a claimed job stays a worker's before another may take it over. */
     readonly leaseMs: number;
     /** How often an idle worker looks for due work. */
     readonly pollMs: number;
+  };
+  readonly webhooks: {
+    /** Time budget of one delivery attempt (WEBHOOK_TIMEOUT_MS). */
+    readonly timeoutMs: number;
+    /** WEBHOOK_ALLOW_PRIVATE_URLS: endpoints may be loopback, private or link-local addresses. */
+    readonly allowPrivateUrls: boolean;
   };
   readonly whatsapp: {
     /** Time budget of one Graph API call (GRAPH_TIMEOUT_MS); a send past it is not re-sent. */

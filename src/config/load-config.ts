@@ -30,6 +30,13 @@ export function loadConfig(env: Env): Config {
     }
     return value;
   };
+  const flag = (name: string): boolean => {
+    const raw = read(name);
+    if (raw === undefined || raw === 'false' || raw === '0') return false;
+    if (raw === 'true' || raw === '1') return true;
+    problems.push(`${name}: expected true or false, got "${raw}"`);
+    return false;
+  };
 
   const host = read('HOST') ?? '127.0.0.1';
   const port = integer('PORT', 8080, 0, 65535);
@@ -75,10 +82,18 @@ export function loadConfig(env: Env): Config {
     previousSecretKeys,
     logLevel: logLevelRaw as LogLevel,
     jobs: {
-      workerConcurrency: integer('WORKER_CONCURRENCY', 1, 1, 256),
+      queues: {
+        bulk: integer('WORKER_CONCURRENCY', 1, 1, 256),
+        inbound: integer('INBOUND_WORKER_CONCURRENCY', 4, 1, 256),
+        webhooks: integer('WEBHOOK_WORKER_CONCURRENCY', 16, 1, 1024),
+      },
       retentionDays: integer('JOB_RETENTION_DAYS', 30, 1, 36500),
       leaseMs: integer('JOB_LEASE_MS', 30_000, 100, 24 * 60 * 60 * 1000),
       pollMs: integer('JOB_POLL_MS', 250, 10, 60_000),
+    },
+    webhooks: {
+      timeoutMs: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+      allowPrivateUrls: flag('WEBHOOK_ALLOW_PRIVATE_URLS'),
     },
     whatsapp: {
       graphTimeoutMs: integer('GRAPH_TIMEOUT_MS', 15_000, 100, 300_000),

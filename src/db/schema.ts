@@ -349,6 +349,9 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 export interface JobsTable {
   id: string;
   name: string;
+  queue: string;
+  unique_key: string | null;
+  give_up_at: number | null;
   payload: Json;
   status: JobStatus;
   attempts: number;

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { unauthorized } from '../shared/errors.ts';
 
-export type RoleType = 'ADMIN' | 'MANAGER' | 'USER';
+import type { RoleType } from '../shared/roles.ts';
+
+export type { RoleType };
 
 /** Who is calling: resolved from the bearer token on every authenticated request. */
 export interface Principal {

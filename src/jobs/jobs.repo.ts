@@ -1,8 +1,9 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { JobsTable } from '../db/schema.ts';
 
 export type JobRow = Omit<Selectable<JobsTable>, 'payload'> & { payload: unknown };
+export type NewJob = Omit<Insertable<JobsTable>, 'payload'> & { payload: unknown };
 
 /**
  * SQL of the job engine. The queue is infrastructure, not team data, so unlike the platform's
@@ -11,21 +12,29 @@ export type JobRow = Omit<Selectable<JobsTable>, 'payload'> & { payload: unknown
 export function createJobsRepo(db: Db) {
   const read = (row: Selectable<JobsTable>): JobRow => ({ ...row, payload: db.dialect.readJson(row.payload) });
   return {
-    async insert(row: Omit<JobRow, 'payload'> & { payload: unknown }): Promise<void> {
-      await db.kysely.insertInto('jobs').values({ ...row, payload: JSON.stringify(row.payload) }).execute();
+    /**
+     * Adds jobs in one statement; one whose `unique_key` is already taken is left out. Returns the
+     * ids actually added.
+     */
+    async insert(rows: readonly NewJob[]): Promise<string[]> {
+      if (rows.length === 0) return [];
+      const added = await db.kysely.insertInto('jobs').values(rows.map((row) => ({ ...row, payload: JSON.stringify(row.payload) })))
+        .onConflict((c) => c.column('unique_key').doNothing())
+        .returning('id').execute();
+      return added.map((row) => row.id);
     },
 
     /**
-     * Takes up to `limit` due jobs — queued ones whose time has come and running ones whose lease
-     * expired — and leases them to `workerId`, in one statement.
+     * Takes up to `limit` due jobs of one queue — queued ones whose time has come and running ones
+     * whose lease expired — and leases them to `workerId`, in one statement.
      */
-    async claim(workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
+    async claim(queue: string, workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
       const { rows } = await sql<Selectable<JobsTable>>`
         update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${now + leaseMs},
           attempts = attempts + 1, updated_at = ${now}
         where id in (
           select id from jobs
-          where (status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
+          where queue = ${queue} and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
           order by run_at, id limit ${limit} ${db.dialect.skipLocked})
         returning *`.execute(db.kysely);
       return rows.map(read);

@@ -9,6 +9,8 @@ import { runCliInProcess, type CliEnv } from './cli.ts';
 import { demoConfigFor } from './factories.ts';
 import { client } from './http.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
+import { Type, type TUnknown } from 'typebox';
+import { defineJob, type JobDefinition } from '../../src/jobs/index.ts';
 
 /** A clock the test moves by hand (the clock is one of the two things tests may replace). */
 export interface ManualClock {
@@ -49,12 +51,13 @@ export async function openJobsDatabase(): Promise<JobsDatabase> {
   };
 }
 
-export async function jobRow(db: RootDb, id: string): Promise<Omit<JobsTable, 'payload'>> {
-  const row = await db.kysely.selectFrom('jobs').select(['id', 'name', 'status', 'attempts', 'max_attempts', 'run_at', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at', 'finished_at'])
+export async function jobRow(db: RootDb, id: string | null): Promise<Omit<JobsTable, 'payload'>> {
+  assert.ok(id, 'the job was not enqueued');
+  const row = await db.kysely.selectFrom('jobs').select(['id', 'name', 'queue', 'unique_key', 'give_up_at', 'status', 'attempts', 'max_attempts', 'run_at', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at', 'finished_at'])
     .where('id', '=', id).executeTakeFirst();
   assert.ok(row, `job ${id} is gone`);
   // PostgreSQL's bigint columns come back as strings.
-  return { ...row, run_at: Number(row.run_at), locked_until: row.locked_until === null ? null : Number(row.locked_until), finished_at: row.finished_at === null ? null : Number(row.finished_at) };
+  return { ...row, give_up_at: row.give_up_at === null ? null : Number(row.give_up_at), run_at: Number(row.run_at), locked_until: row.locked_until === null ? null : Number(row.locked_until), finished_at: row.finished_at === null ? null : Number(row.finished_at) };
 }
 
 /** A promise with its resolve at hand, for handlers the test holds and releases. */
@@ -287,4 +290,9 @@ export async function assertOwnLeads(bulk: BulkApi, entries: readonly Entry[], t
     assert.equal(fetched.status, 200, JSON.stringify(fetched.body));
     assert.equal(fetched.body._data.data.score, e.index);
   }
+}
+
+/** A job kind for engine tests: any payload, on the bulk queue, tried at most `attempts` times. */
+export function testJob(name: string, attempts = 10): JobDefinition<TUnknown> {
+  return defineJob({ name, queue: 'bulk', payload: Type.Unknown(), retry: { attempts } });
 }

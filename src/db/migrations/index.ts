@@ -8,6 +8,7 @@ import * as m0005 from './0005_fewer_write_indexes.ts';
 import * as m0006 from './0006_procedure_tables.ts';
 import * as m0007 from './0007_whatsapp_plugins.ts';
 import * as m0008 from './0008_whatsapp_messages.ts';
+import * as m0009 from './0009_job_queues.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations see the schema as it was then */
 export interface MigrationModule {
@@ -24,4 +25,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0006_procedure_tables', m0006],
   ['0007_whatsapp_plugins', m0007],
   ['0008_whatsapp_messages', m0008],
+  ['0009_job_queues', m0009],
 ];

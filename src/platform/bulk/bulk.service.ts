@@ -3,23 +3,34 @@ import type { Principal } from '../../http/auth.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
-import type { JobEngine } from '../../jobs/index.ts';
+import { defineJob, type JobEngine } from '../../jobs/index.ts';
+import { ROLE_TYPES } from '../../shared/roles.ts';
+import { Type, type Static } from 'typebox';
 import type { TeamModelCache } from '../procedures/team-model-cache.ts';
 import type { ProcedureModel } from '../procedures/procedure-model.ts';
 import { countsOf, createBackgroundJobsRepo, toJobWire, type BackgroundJobRow, type EntryInsert } from '../background-jobs/index.ts';
 import { primaryKeysOf, storedPrimaryKey } from '../processes/index.ts';
 import { isObject, partitionsOf, targetOf, type KeyLinks } from './bulk-items.ts';
 
-export const BULK_PARTITION_JOB = 'bulk.partition';
+/** A partition of a bulk job's entries, applied by one worker at a time; retried up to 25 times. */
+export const BULK_PARTITION_JOB = defineJob({
+  name: 'bulk.partition',
+  queue: 'bulk',
+  payload: Type.Object({
+    backgroundJobId: Type.String(),
+    teamId: Type.String(),
+    partition: Type.Integer({ minimum: 0 }),
+    principal: Type.Object({
+      teamId: Type.String(), keyId: Type.String(), userId: Type.String(), roleId: Type.String(),
+      roleType: Type.Enum(ROLE_TYPES),
+    }),
+  }),
+  retry: { attempts: 25 },
+});
 export type ApiType = 'process:ext-create' | 'process:ext-update';
 
 /** What a partition's engine job needs to apply entries as the caller who submitted them. */
-export interface PartitionPayload {
-  backgroundJobId: string;
-  teamId: string;
-  partition: number;
-  principal: Principal;
-}
+export type PartitionPayload = Static<typeof BULK_PARTITION_JOB.payload>;
 
 export interface BulkDeps {
   readonly db: Db;
@@ -96,7 +107,7 @@ export function createBulkService(deps: BulkDeps) {
       await repo.insertEntries(entries);
       for (let partition = 0; partition < partitions; partition++) {
         const payload: PartitionPayload = { backgroundJobId: job.id, teamId: principal.teamId, partition, principal };
-        await deps.engine.enqueue(tx, BULK_PARTITION_JOB, payload, { maxAttempts: 25 });
+        await deps.engine.enqueue(tx, BULK_PARTITION_JOB, payload);
       }
     });
     deps.engine.poke();

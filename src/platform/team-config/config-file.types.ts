@@ -23,8 +23,9 @@ export interface TeamSpec {
   defaultCountryCode: string;
 }
 
-export const ROLE_TYPES = ['ADMIN', 'MANAGER', 'USER'] as const;
-export type RoleType = (typeof ROLE_TYPES)[number];
+import type { RoleType } from '../../shared/roles.ts';
+
+export { ROLE_TYPES, type RoleType } from '../../shared/roles.ts';
 
 export interface RoleSpec {
   shortId: string;

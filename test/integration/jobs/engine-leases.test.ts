@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createJobEngine, type JobEngine } from '../../../src/jobs/index.ts';
 import type { RootDb } from '../../../src/db/database.ts';
 import { createCapturingLogger } from '../../support/test-server.ts';
-import { deferred, jobRow, manualClock, openJobsDatabase, type JobsDatabase, type ManualClock } from '../../support/jobs.ts';
+import { deferred, jobRow, testJob, manualClock, openJobsDatabase, type JobsDatabase, type ManualClock } from '../../support/jobs.ts';
 
 const LEASE_MS = 1000;
 
@@ -13,9 +13,9 @@ describe('job engine: leases, competing workers, stopping', () => {
   let jobs: JobsDatabase;
   const log = createCapturingLogger();
   const engineOn = (db: RootDb, clock: ManualClock | (() => number), concurrency = 1, pollMs?: number) =>
-    createJobEngine({ db, clock, logger: log.logger, concurrency, leaseMs: LEASE_MS, pollMs });
+    createJobEngine({ db, clock, logger: log.logger, queues: { bulk: concurrency }, leaseMs: LEASE_MS, pollMs });
   let seq = 0;
-  const uniqueName = (what: string) => `${what}.${++seq}`;
+  const uniqueName = (what: string, attempts?: number) => testJob(`${what}.${++seq}`, attempts);
   /** Every job of earlier tests is finished, so the engines of one test only see their own. */
   const assertQueueSettled = async () => {
     const open = await jobs.db.kysely.selectFrom('jobs').select(['id', 'name', 'status']).where('status', 'in', ['queued', 'running']).execute();
@@ -79,7 +79,7 @@ describe('job engine: leases, competing workers, stopping', () => {
     const clock = manualClock();
     const owner = engineOn(jobs.connect(), clock);
     const rival = engineOn(jobs.connect(), clock);
-    const name = uniqueName('renewed');
+    const name = uniqueName('renewed', 5);
     const step = { renew: deferred(), fail: deferred() };
     const renewed = deferred<boolean>();
     const entered = deferred();
@@ -97,7 +97,7 @@ describe('job engine: leases, competing workers, stopping', () => {
       await rivalHeld.promise;
       return 'done';
     });
-    const id = await jobs.db.transaction((tx) => owner.enqueue(tx, name, {}, { maxAttempts: 5 }));
+    const id = await jobs.db.transaction((tx) => owner.enqueue(tx, name, {}));
 
     const ownerRun = owner.runOnce();
     await entered.promise;
@@ -137,7 +137,7 @@ describe('job engine: leases, competing workers, stopping', () => {
     }
     const ids = await jobs.db.transaction(async (tx) => {
       const made: string[] = [];
-      for (let i = 0; i < total; i++) made.push(await engines[0].enqueue(tx, name, { i }));
+      for (let i = 0; i < total; i++) made.push(String(await engines[0].enqueue(tx, name, { i })));
       return made;
     });
     const drain = async (engine: JobEngine) => {
@@ -149,7 +149,7 @@ describe('job engine: leases, competing workers, stopping', () => {
     const twice = [...ran].filter(([, workers]) => workers.length > 1);
     assert.deepEqual(twice, [], 'some jobs ran more than once');
     assert.deepEqual([...ran.keys()].sort(), [...ids].sort());
-    const rows = await jobs.db.kysely.selectFrom('jobs').select(['status', 'attempts']).where('name', '=', name).execute();
+    const rows = await jobs.db.kysely.selectFrom('jobs').select(['status', 'attempts']).where('name', '=', name.name).execute();
     assert.ok(rows.every((r) => r.status === 'done' && r.attempts === 1), JSON.stringify(rows.filter((r) => r.status !== 'done' || r.attempts !== 1)));
     const workers = new Set([...ran.values()].flat());
     assert.ok(workers.size >= 2, `only ${workers.size} of 4 workers got any work`);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createJobEngine, type JobContext, type JobHandler } from '../../../src/jobs/index.ts';
 import { createCapturingLogger } from '../../support/test-server.ts';
-import { jobRow, manualClock, openJobsDatabase, type JobsDatabase } from '../../support/jobs.ts';
+import { jobRow, testJob, manualClock, openJobsDatabase, type JobsDatabase } from '../../support/jobs.ts';
 
 const SECOND = 1000;
 const DAY = 24 * 60 * 60 * SECOND;
@@ -11,10 +11,10 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
   let jobs: JobsDatabase;
   const clock = manualClock();
   const log = createCapturingLogger();
-  const engine = () => createJobEngine({ db: jobs.db, clock, logger: log.logger, concurrency: 4, leaseMs: 30 * SECOND });
+  const engine = () => createJobEngine({ db: jobs.db, clock, logger: log.logger, queues: { bulk: 4 }, leaseMs: 30 * SECOND });
   // Each test uses its own job name, so jobs of one test never reach another's handler.
   let seq = 0;
-  const uniqueName = (what: string) => `${what}.${++seq}`;
+  const uniqueName = (what: string, attempts?: number) => testJob(`${what}.${++seq}`, attempts);
 
   before(async () => {
     jobs = await openJobsDatabase();
@@ -33,7 +33,7 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
     });
     let rolledBackId = '';
     await assert.rejects(jobs.db.transaction(async (tx) => {
-      rolledBackId = await e.enqueue(tx, name, { n: 'rolled back' });
+      rolledBackId = String(await e.enqueue(tx, name, { n: 'rolled back' }));
       throw new Error('the change that caused the job failed');
     }), /the change that caused the job failed/);
     assert.equal(await jobs.db.kysely.selectFrom('jobs').select('id').where('id', '=', rolledBackId).executeTakeFirst(), undefined);
@@ -74,7 +74,7 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
 
   it('a failing job is retried after 1 s, 2 s, 4 s — never before — then fails for good, once, and stays visible', async () => {
     const e = engine();
-    const name = uniqueName('flaky');
+    const name = uniqueName('flaky', 4);
     const failures: { payload: unknown; error: string }[] = [];
     const attemptsSeen: number[] = [];
     const handler: JobHandler = async (_payload, ctx: JobContext) => {
@@ -82,7 +82,7 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
       throw new Error(`boom ${ctx.attempt}`);
     };
     e.register(name, handler, { onFailed: async (payload, error) => void failures.push({ payload, error }) });
-    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, { order: 7 }, { maxAttempts: 4 }));
+    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, { order: 7 }));
 
     assert.equal(await e.runOnce(), 1);
     for (const [attempt, delay] of [[1, 1], [2, 2], [3, 4]] as const) {
@@ -105,7 +105,7 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
     assert.equal(failed.last_error, 'boom 4');
     assert.equal(failed.finished_at, clock());
     assert.deepEqual(failures, [{ payload: { order: 7 }, error: 'boom 4' }]);
-    assert.ok(log.lines().some((l) => l.includes('job failed permanently') && l.includes(id)), 'the final failure was not logged');
+    assert.ok(log.lines().some((l) => l.includes('job failed permanently') && l.includes(String(id))), 'the final failure was not logged');
 
     clock.advance(DAY);
     assert.equal(await e.runOnce(), 0, 'a failed job ran again');
@@ -115,11 +115,11 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
 
   it('backoff keeps doubling and is capped at 10 minutes', async () => {
     const e = engine();
-    const name = uniqueName('stubborn');
+    const name = uniqueName('stubborn', 13);
     e.register(name, async () => {
       throw new Error('still down');
     });
-    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, {}, { maxAttempts: 13 }));
+    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, {}));
     const delays: number[] = [];
     for (let i = 0; i < 12; i++) {
       assert.equal(await e.runOnce(), 1);
@@ -134,13 +134,13 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
 
   it("'yield' puts the job back at once without using up an attempt, however often", async () => {
     const e = engine();
-    const name = uniqueName('polite');
+    const name = uniqueName('polite', 2);
     const attemptsSeen: number[] = [];
     e.register(name, async (_payload, ctx) => {
       attemptsSeen.push(ctx.attempt);
       return attemptsSeen.length < 5 ? 'yield' : 'done';
     });
-    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, {}, { maxAttempts: 2 }));
+    const id = await jobs.db.transaction((tx) => e.enqueue(tx, name, {}));
     for (let turn = 1; turn <= 4; turn++) {
       assert.equal(await e.runOnce(), 1);
       const row = await jobRow(jobs.db, id);
@@ -158,16 +158,16 @@ describe('job engine: enqueue, retries with backoff, yield, purge', () => {
 
   it('purgeFinished removes done and failed jobs finished before the cutoff, and nothing else', async () => {
     const e = engine();
-    const ok = uniqueName('ok');
-    const bad = uniqueName('bad');
-    const idle = uniqueName('idle');
+    const ok = uniqueName('ok', 1);
+    const bad = uniqueName('bad', 1);
+    const idle = uniqueName('idle', 1);
     e.register(ok, async () => 'done');
     e.register(bad, async () => {
       throw new Error('no');
     });
     e.register(idle, async () => 'done');
     // Whatever earlier tests left is finished already and far older than the cutoff.
-    const enqueue = (name: string, runAt?: number) => jobs.db.transaction((tx) => e.enqueue(tx, name, {}, { maxAttempts: 1, runAt }));
+    const enqueue = (name: ReturnType<typeof testJob>, runAt?: number) => jobs.db.transaction((tx) => e.enqueue(tx, name, {}, { runAt }));
     const oldDone = await enqueue(ok);
     const oldFailed = await enqueue(bad);
     const queued = await enqueue(idle, clock() + 365 * DAY);

@@ -17,7 +17,8 @@ describe('loadConfig', () => {
     assert.equal(config.database.sqlitePath, path.resolve('data', 'chakra.db'));
     assert.equal(config.secretKey, null);
     assert.equal(config.logLevel, 'info');
-    assert.equal(config.jobs.workerConcurrency, 1);
+    assert.deepEqual(config.jobs.queues, { bulk: 1, inbound: 4, webhooks: 16 });
+    assert.deepEqual(config.webhooks, { timeoutMs: 10_000, allowPrivateUrls: false });
     assert.equal(config.limits.photoMaxBytes, 10 * 1024 * 1024);
     assert.equal(config.http.jsonBodyLimit, 1024 * 1024);
     assert.equal(config.http.bulkBodyLimit, 50 * 1024 * 1024);
@@ -37,7 +38,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.secretKey, Buffer.alloc(32, 7));
     assert.equal(config.http.publicUrl, 'https://chakra.example.com');
     assert.equal(config.logLevel, 'debug');
-    assert.equal(config.jobs.workerConcurrency, 4);
+    assert.equal(config.jobs.queues.bulk, 4);
     assert.equal(config.http.rateLimitPerKey, 0);
     assert.equal(config.storage.url, 's3://bucket/prefix');
     assert.equal(config.storage.s3Endpoint, 'http://minio:9000');
