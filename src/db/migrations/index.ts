@@ -9,6 +9,8 @@ import * as m0006 from './0006_procedure_tables.ts';
 import * as m0007 from './0007_whatsapp_plugins.ts';
 import * as m0008 from './0008_whatsapp_messages.ts';
 import * as m0009 from './0009_job_queues.ts';
+import * as m0010 from './0010_webhook_deliveries.ts';
+import * as m0011 from './0011_whatsapp_inbound.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations see the schema as it was then */
 export interface MigrationModule {
@@ -26,4 +28,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0007_whatsapp_plugins', m0007],
   ['0008_whatsapp_messages', m0008],
   ['0009_job_queues', m0009],
+  ['0010_webhook_deliveries', m0010],
+  ['0011_whatsapp_inbound', m0011],
 ];
