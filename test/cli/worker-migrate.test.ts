@@ -38,7 +38,7 @@ describe('chakra migrate and chakra worker (OPERATIONS.md)', () => {
     const cli = await freshEnv();
     const worker = spawnCli(['worker'], { ...cli.env, WORKER_CONCURRENCY: '3' });
     const started = await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.includes('waiting for work'), 20_000);
-    assert.equal(started.concurrency, 3);
+    assert.deepEqual(started.queues, { bulk: 3, inbound: 4, webhooks: 16 });
     // With no work and nothing else holding the process, it must still wait for its signal.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(worker.child.exitCode, null, `the worker exited on its own:\n${worker.stderr()}`);
