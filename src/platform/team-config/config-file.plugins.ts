@@ -17,6 +17,7 @@ import {
 import {
   PLUGIN_SECRET_FIELDS, PLUGIN_TYPES, type PhoneNumberSpec, type PluginSecretField, type PluginSpec, type SecretSpec, type WebhookSettings,
 } from './config-file.types.ts';
+import { nonPublicHostProblem } from '../../shared/network-addresses.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -45,8 +46,24 @@ export const EMPTY_WEBHOOK_SETTINGS: WebhookSettings = {
 const PLUGIN_FIELDS = ['type', 'name', 'wabaId', 'phoneNumbers', ...PLUGIN_SECRET_FIELDS, 'graphApiUrl', 'leadProcedure', 'webhooks'] as const;
 const WEBHOOK_FIELDS = Object.keys(EMPTY_WEBHOOK_SETTINGS);
 
-/** Why `url` cannot be a webhook endpoint, or null. Addresses are checked again at delivery. */
-export function webhookUrlProblem(url: string): string | null {
+/** Where webhook URLs may point: WEBHOOK_ALLOW_PRIVATE_URLS lets them name this machine or network. */
+export interface WebhookUrlRules {
+  readonly allowPrivateUrls: boolean;
+}
+
+/**
+ * Why `url` cannot be a webhook endpoint, or null. Only literal addresses and `localhost` are
+ * refused here; what a name resolves to is checked again when each delivery connects.
+ */
+export function webhookUrlProblem(url: string, rules: WebhookUrlRules): string | null {
+  const problem = httpUrlProblem(url);
+  if (problem || rules.allowPrivateUrls) return problem;
+  const hostProblem = nonPublicHostProblem(new URL(url).hostname);
+  return hostProblem ? `must not point to a loopback or private address (${hostProblem}); WEBHOOK_ALLOW_PRIVATE_URLS=true allows it` : null;
+}
+
+/** Why `url` is not an http(s) URL without credentials, or null. */
+function httpUrlProblem(url: string): string | null {
   if (url.length > MAX_URL_LENGTH) return `expected a URL of at most ${MAX_URL_LENGTH} characters`;
   let parsed: URL;
   try {
@@ -62,7 +79,7 @@ export function webhookUrlProblem(url: string): string | null {
 /** Why `url` cannot be a Graph API base, or null: an http(s) URL without a path, or `sandbox:`. */
 function graphApiUrlProblem(url: string): string | null {
   if (url === SANDBOX_GRAPH_API_URL) return null;
-  const problem = webhookUrlProblem(url);
+  const problem = httpUrlProblem(url);
   if (problem) return `${problem.replace('expected an', 'expected "sandbox:" or an')}`;
   return null;
 }
@@ -71,8 +88,8 @@ function graphApiUrlProblem(url: string): string | null {
  * The `plugins:` list. `${VAR}` references are replaced here rather than with the rest of the
  * file, so each secret keeps the reference it was written with (`config export` writes it back).
  */
-export function readPlugins(root: Mapping, env: Env, p: Problems, procedures: ReadonlySet<string>): PluginSpec[] {
-  const plugins = readList(root, 'plugins', '', p, (raw, at) => readPlugin(raw, at, env, p, procedures));
+export function readPlugins(root: Mapping, env: Env, p: Problems, procedures: ReadonlySet<string>, rules: WebhookUrlRules): PluginSpec[] {
+  const plugins = readList(root, 'plugins', '', p, (raw, at) => readPlugin(raw, at, env, p, procedures, rules));
   reportDuplicates(plugins, 'wabaId', (plugin) => plugin.wabaId, p);
   const phones = plugins.flatMap((plugin) => plugin.value.phoneNumbers.map((phone, index) => ({
     value: phone, path: fieldPath(plugin.path, `phoneNumbers[${index}]`),
@@ -81,7 +98,7 @@ export function readPlugins(root: Mapping, env: Env, p: Problems, procedures: Re
   return valuesOf(plugins);
 }
 
-function readPlugin(raw: unknown, path: string, env: Env, p: Problems, procedures: ReadonlySet<string>): PluginSpec | null {
+function readPlugin(raw: unknown, path: string, env: Env, p: Problems, procedures: ReadonlySet<string>, rules: WebhookUrlRules): PluginSpec | null {
   const m = readMapping(raw, path, p, PLUGIN_FIELDS);
   if (m === null) return null;
   readOneOf(m, 'type', path, p, PLUGIN_TYPES);
@@ -103,7 +120,7 @@ function readPlugin(raw: unknown, path: string, env: Env, p: Problems, procedure
     secrets: { accessToken: secret('accessToken', true), appSecret: secret('appSecret', false), verifyToken: secret('verifyToken', false), webhookSecret: secret('webhookSecret', false) },
     graphApiUrl,
     leadProcedure,
-    webhooks: plain.webhooks === undefined || plain.webhooks === null ? null : readWebhookSettings(plain.webhooks, fieldPath(path, 'webhooks'), p),
+    webhooks: plain.webhooks === undefined || plain.webhooks === null ? null : readWebhookSettings(plain.webhooks, fieldPath(path, 'webhooks'), p, rules),
   };
 }
 
@@ -145,13 +162,13 @@ function readSecret(m: Mapping, field: PluginSecretField, path: string, env: Env
 }
 
 /** The webhook settings of a plugin; keys left out take their defaults. */
-export function readWebhookSettings(raw: unknown, path: string, p: Problems): WebhookSettings {
+export function readWebhookSettings(raw: unknown, path: string, p: Problems, rules: WebhookUrlRules): WebhookSettings {
   const m = readMapping(raw, path, p, WEBHOOK_FIELDS);
   if (m === null) return EMPTY_WEBHOOK_SETTINGS;
   const url = (key: string): string | null => {
     const value = readString(m, key, path, p);
     if (value === null || value === '') return null;
-    const problem = webhookUrlProblem(value);
+    const problem = webhookUrlProblem(value, rules);
     if (problem) p.push(`${fieldPath(path, key)}: ${problem}`);
     return value;
   };

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { substituteVariables } from './config-file.env.ts';
-import { readPlugins } from './config-file.plugins.ts';
+import { readPlugins, type WebhookUrlRules } from './config-file.plugins.ts';
 import { readEntity, readProcedure } from './config-file.procedures.ts';
 import {
   describeKind,
@@ -27,13 +27,13 @@ const TOP_LEVEL_FIELDS = ['team', 'roles', 'pods', 'users', 'entities', 'procedu
  * Parses and validates a team config file (CONFIG.md), YAML or JSON. Pure: `env` supplies the
  * `${VAR}` values. Every problem in the file is reported, each as `<path>: <what is wrong>`.
  */
-export function parseConfigFile(text: string, env: Env): ParseResult {
+export function parseConfigFile(text: string, env: Env, rules: WebhookUrlRules = { allowPrivateUrls: false }): ParseResult {
   const problems: Problems = [];
   const document = parseYaml(text, problems);
   if (problems.length > 0) return { ok: false, problems };
   const root = readRoot(document, problems);
   if (root === null) return { ok: false, problems };
-  const file = readTeamConfig(substituteOutsidePlugins(root, env, problems), root, env, problems);
+  const file = readTeamConfig(substituteOutsidePlugins(root, env, problems), root, env, problems, rules);
   return problems.length > 0 || file === null ? { ok: false, problems } : { ok: true, file };
 }
 
@@ -68,7 +68,7 @@ function substituteOutsidePlugins(root: Mapping, env: Env, p: Problems): Mapping
   return substituted;
 }
 
-function readTeamConfig(root: Mapping, raw: Mapping, env: Env, p: Problems): TeamConfigFile | null {
+function readTeamConfig(root: Mapping, raw: Mapping, env: Env, p: Problems, rules: WebhookUrlRules): TeamConfigFile | null {
   const team = readTeam(root.team, 'team', p);
   const roles = readList(root, 'roles', '', p, (raw, at) => readRole(raw, at, p));
   const pods = readList(root, 'pods', '', p, (raw, at) => readNamedObject(raw, at, p));
@@ -82,7 +82,7 @@ function readTeamConfig(root: Mapping, raw: Mapping, env: Env, p: Problems): Tea
   const refs = { entities: shortIdsOf(entities), taskTypes: shortIdsOf(taskTypes) };
   const procedures = readList(root, 'procedures', '', p, (raw, at) => readProcedure(raw, at, p, refs));
   reportDuplicates(procedures, 'shortId', (procedure) => procedure.shortId, p);
-  const plugins = readPlugins(raw, env, p, shortIdsOf(procedures));
+  const plugins = readPlugins(raw, env, p, shortIdsOf(procedures), rules);
   if (team === null) return null;
   return {
     team,

@@ -19,6 +19,8 @@ export interface TeamConfigDeps {
   readonly plugins: PluginStore;
   /** Called after a commit that moved a cache revision, so this process's caches drop at once. */
   readonly revisionsChanged: () => Promise<void>;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: plugins' webhook URLs may name loopback or private addresses. */
+  readonly allowPrivateWebhookUrls?: boolean;
 }
 
 export interface ApplyRequest {
@@ -49,7 +51,7 @@ export function createTeamConfigService(deps: TeamConfigDeps) {
      * A dry run does every write and rolls them back, so its summary is exactly what would happen.
      */
     async apply(request: ApplyRequest): Promise<ApplySummary & { dryRun: boolean }> {
-      const parsed = parseConfigFile(request.text, request.env);
+      const parsed = parseConfigFile(request.text, request.env, { allowPrivateUrls: deps.allowPrivateWebhookUrls === true });
       if (!parsed.ok) throw new ConfigInvalidError(parsed.problems);
       if (parsed.file.team.slug !== request.teamSlug) throw teamMismatch(parsed.file.team.slug, request.teamSlug);
       const options = { prune: request.prune === true, force: request.force === true };

@@ -20,6 +20,10 @@ export interface PluginsDeps {
   readonly sandbox: SandboxLink;
   /** Keeps the senders cache in step with config applied by any process. */
   readonly watcher: RevisionWatcher;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: webhook URLs may name loopback or private addresses. */
+  readonly allowPrivateWebhookUrls?: boolean;
+  /** This server's public base URL: a `sandbox:` plugin's account sends its webhooks to this server's receiver. */
+  readonly publicUrl?: string;
 }
 
 /** What a Graph API call on a plugin's behalf needs. */
@@ -62,6 +66,7 @@ export function createPluginsService(deps: PluginsDeps) {
     const phones = known ?? (await createPluginsRepo(db).phoneNumbers(plugin.team_id));
     const graphApiUrl = await deps.sandbox.urlFor({
       wabaId: plugin.waba_id, accessToken,
+      ...(deps.publicUrl ? { callbackUrl: `${deps.publicUrl}/v1/webhooks/whatsapp/${plugin.id}` } : {}),
       appSecret: plugin.app_secret === null ? '' : deps.secrets.open(SECRET_PURPOSE.appSecret, plugin.app_secret),
       phoneNumbers: phones.filter((p) => p.plugin_id === plugin.id).map((p) => ({ id: p.phone_number_id, displayPhoneNumber: p.display_phone_number })),
     });
@@ -107,7 +112,7 @@ export function createPluginsService(deps: PluginsDeps) {
         const row = await pluginOf(tx, principal.teamId, pluginId);
         if (principal.roleType !== 'ADMIN') throw errors.updateConfigForbidden();
         const problems: string[] = [];
-        const settings = readWebhookSettings({ ...settingsOf(row, readJson), ...body }, '', problems);
+        const settings = readWebhookSettings({ ...settingsOf(row, readJson), ...body }, '', problems, { allowPrivateUrls: deps.allowPrivateWebhookUrls === true });
         if (problems.length > 0) throw errors.invalidSettings(problems);
         await createPluginsRepo(tx).update(principal.teamId, row.id, { ...settingsColumns(settings), updated_at: clock() });
         return { success: true as const };
@@ -166,6 +171,12 @@ export function createPluginsService(deps: PluginsDeps) {
     /** 404 unless the plugin is one of the team's (before a route stores anything for it). */
     async requirePlugin(teamId: string, pluginId: string): Promise<void> {
       await pluginOf(db, teamId, pluginId);
+    },
+
+    /** The secret that signs the plugin's outbound webhooks; null when it has none or is not the team's. */
+    async webhookSecretOf(teamId: string, pluginId: string): Promise<string | null> {
+      const row = isUuid(pluginId) ? await createPluginsRepo(db).find(teamId, pluginId) : undefined;
+      return row?.webhook_secret ? deps.secrets.open(SECRET_PURPOSE.webhookSecret, row.webhook_secret) : null;
     },
 
     /** `chakra plugin list`. */
