@@ -1,4 +1,4 @@
-import type { MessageRow } from './chats.repo.ts';
+import type { ChatListRow, MessageRow } from './chats.repo.ts';
 
 type ReadJson = (value: unknown) => unknown;
 const json = (value: unknown, readJson: ReadJson): unknown => (typeof value === 'string' ? JSON.parse(value) : readJson(value));
@@ -37,3 +37,26 @@ export function toChatMessageWire(row: MessageRow, readJson: ReadJson) {
 }
 
 export type ChatMessageWire = ReturnType<typeof toChatMessageWire>;
+
+/**
+ * A chat as this server answers it (API.md §8.5; ChakraHQ documents no shape): the conversation
+ * between one business phone number of a plugin and one customer, with its newest message.
+ */
+export function toChatWire(row: ChatListRow, readJson: ReadJson) {
+  const { chat, contact, lastMessage } = row;
+  return {
+    id: chat.id,
+    createdAt: chat.created_at,
+    updatedAt: chat.updated_at,
+    status: chat.status,
+    provider: 'whatsapp',
+    team: chat.team_id,
+    plugin: chat.plugin_id,
+    whatsappPhoneNumberId: chat.phone_number_id,
+    contact: { id: contact.id, phone: contact.phone, name: contact.name },
+    lastMessageAt: chat.last_message_at,
+    lastMessage: lastMessage === null ? null : toChatMessageWire(lastMessage, readJson),
+  };
+}
+
+export type ChatWire = ReturnType<typeof toChatWire>;

@@ -4,10 +4,10 @@ import type { TemplateSendBody } from './template-send.schemas.ts';
 
 const invalid = (message: string) => new AppError('VALIDATION_FAILED', 400, message);
 
-/** The recipient as Meta wants it: digits with country code (`+`, spaces and dashes dropped). */
-export function recipientPhone(raw: string): string {
+/** The recipient as Meta wants it: digits with country code (`+`, spaces and dashes dropped). `field` names it in the error. */
+export function recipientPhone(raw: string, field = 'phoneNumber'): string {
   const digits = raw.replace(/[\s+\-().]/g, '');
-  if (!/^\d{8,15}$/.test(digits)) throw invalid(`phoneNumber: expected 8 to 15 digits with the country code, got "${raw.slice(0, 40)}"`);
+  if (!/^\d{8,15}$/.test(digits)) throw invalid(`${field}: expected 8 to 15 digits with the country code, got "${raw.slice(0, 40)}"`);
   return digits;
 }
 
