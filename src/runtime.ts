@@ -25,7 +25,10 @@ import { createMessagesModule } from './whatsapp/messages/index.ts';
 import { createTemplatesModule } from './whatsapp/templates/index.ts';
 import { createCallingModule } from './whatsapp/calling/index.ts';
 import { createMediaModule } from './whatsapp/media/index.ts';
+import { createChatsModule } from './whatsapp/chats/index.ts';
 import { createGraphClient } from './whatsapp/graph/graph-client.ts';
+import { createWebhooksModule } from './webhooks/index.ts';
+import { createInboundModule } from './whatsapp/inbound/index.ts';
 import { createSecretBox } from './shared/secret-box.ts';
 import type { Logger } from './shared/logger.ts';
 import type { Principal } from './http/auth.ts';
@@ -68,12 +71,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   const secrets = createSecretBox(secretKey, config.previousSecretKeys);
   // Plugins whose Graph API URL is `sandbox:` talk to a sandbox in this process, started when first needed.
   const sandbox = createSandboxLink(() => startSandbox({ host: '127.0.0.1', port: 0, logger }));
-  const plugins = createPluginsModule({ db, clock, secrets, sandbox, watcher });
+  const plugins = createPluginsModule({ db, clock, secrets, sandbox, watcher, publicUrl: config.http.publicUrl, allowPrivateWebhookUrls: config.webhooks.allowPrivateUrls });
   const graph = createGraphClient({ timeoutMs: config.whatsapp.graphTimeoutMs, sandboxUrl: () => sandbox.url() });
   const messages = createMessagesModule({ db, clock, graph, plugins: plugins.service });
   const calling = createCallingModule({ graph, plugins: plugins.service });
+  const chats = createChatsModule({ db });
   const media = createMediaModule({ db, clock, blobStore, graph, plugins: plugins.service, publicUrl: config.http.publicUrl, limits: config.whatsapp.mediaMaxBytes });
-  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage(), plugins: plugins.store });
+  const teamConfig = createTeamConfigModule({ db, clock, revisionsChanged, storage: createProcessStorage(), plugins: plugins.store, allowPrivateWebhookUrls: config.webhooks.allowPrivateUrls });
   const users = createUsersModule({ db, clock, revisionsChanged });
   const models = createTeamModelCache(db, watcher);
   const photos = createPhotosModule({
@@ -89,6 +93,15 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     db, clock, processes: processes.service, missingPhotoIds: writerDeps.missingPhotoIds,
   });
   const engine = createJobEngine({ db, clock, logger, queues: config.jobs.queues, leaseMs: config.jobs.leaseMs, pollMs: config.jobs.pollMs });
+  const webhooks = createWebhooksModule({
+    db, clock, logger, engine, timeoutMs: config.webhooks.timeoutMs, allowPrivateUrls: config.webhooks.allowPrivateUrls, userAgent: `chakra-server/${VERSION}`,
+    signingSecretFor: (teamId, pluginId) => plugins.service.webhookSecretOf(teamId, pluginId),
+    requireSource: (teamId, pluginId) => plugins.service.requirePlugin(teamId, pluginId),
+  });
+  const inbound = createInboundModule({
+    db, clock, logger, secrets, watcher, engine, blobStore, graph, plugins: plugins.service, processes: processes.service,
+    webhooks: webhooks.publisher, publicUrl: config.http.publicUrl,
+  });
   const bulk = createBulkModule({ ...writerDeps, db, models, engine, maxItems: config.limits.bulkMaxItems, bodyLimit: config.http.bulkBodyLimit });
   const backgroundJobs = createBackgroundJobsModule({
     db, clock, retentionDays: config.jobs.retentionDays,
@@ -104,13 +117,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     clock,
     secretKey,
     blobStore,
-    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service, messages: messages.service, templateSends: templates.service },
+    services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service, messages: messages.service, templateSends: templates.service, webhooks: webhooks.publisher, webhookDeliveries: webhooks.service },
     engine,
 
     /** Housekeeping run by workers from time to time: finished jobs past their retention. */
     async maintenance(): Promise<void> {
       await backgroundJobs.service.purgeExpired();
       await engine.purgeFinished(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
+      await inbound.purgeProcessed(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
       await db.dialect.refreshStatistics(db.kysely, ['background_job_entries']);
     },
 
@@ -125,7 +139,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
         checkReady: async () => {
           await sql`select 1`.execute(db.kysely);
         },
-        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes, messages.routes, ...templates.routes, calling.routes, media.routes],
+        routes: [teamConfig.routes, users.routes, photos.routes, processes.routes, tasks.routes, bulk.routes, backgroundJobs.routes, plugins.routes, messages.routes, ...templates.routes, calling.routes, media.routes, chats.routes, webhooks.routes, inbound.routes],
       });
       return app;
     },

@@ -530,6 +530,66 @@ export interface WhatsappMediaTable {
   created_at: number;
 }
 
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/** One event for one of a team's webhook endpoints (API.md §8.4); `body` is sent and signed as stored. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  team_id: string;
+  source_id: string;
+  endpoint: string;
+  url: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** How often the delivery was queued again after failing; part of each replay job's unique key. */
+  replays: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+/** Every attempt of a delivery: the HTTP status it got, or why none came. */
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+}
+
+/** A webhook call Meta made, kept as received until it is processed (API.md §8.4). */
+export interface WhatsappInboundEventsTable {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  /** The request body exactly as received. */
+  body: string;
+  /** Hex SHA-256 of the body: the same bytes are kept once. */
+  sha256: string;
+  received_at: number;
+  processed_at: number | null;
+}
+
+/** A message template's review or quality event (`message_template_status_update` and the like). */
+export interface WhatsappTemplateEventsTable {
+  id: string;
+  team_id: string;
+  plugin_id: string;
+  template_id: string;
+  name: string | null;
+  language: string | null;
+  event: string;
+  reason: string | null;
+  at: number;
+  created_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   roles: RolesTable;
@@ -567,4 +627,8 @@ export interface Database {
   whatsapp_template_refs: WhatsappTemplateRefsTable;
   whatsapp_public_media: WhatsappPublicMediaTable;
   whatsapp_media: WhatsappMediaTable;
+  whatsapp_inbound_events: WhatsappInboundEventsTable;
+  whatsapp_template_events: WhatsappTemplateEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }

@@ -11,6 +11,7 @@ import * as m0008 from './0008_whatsapp_messages.ts';
 import * as m0009 from './0009_job_queues.ts';
 import * as m0010 from './0010_webhook_deliveries.ts';
 import * as m0011 from './0011_whatsapp_inbound.ts';
+import * as m0012 from './0012_whatsapp_chat_lists.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations see the schema as it was then */
 export interface MigrationModule {
@@ -30,4 +31,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['0009_job_queues', m0009],
   ['0010_webhook_deliveries', m0010],
   ['0011_whatsapp_inbound', m0011],
+  ['0012_whatsapp_chat_lists', m0012],
 ];

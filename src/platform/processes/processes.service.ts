@@ -13,7 +13,7 @@ import { createRecordsRepo } from '../records/records.repo.ts';
 import { createProcessHistoryRepo } from './process-history.repo.ts';
 import { isVisible, visibleUserIds } from './process-visibility.ts';
 import { deleteProcess, updateProcess, type WriterDeps, type WriteScope } from './process-writer.ts';
-import { createOne } from './process-create.ts';
+import { createMany, createOne } from './process-create.ts';
 import { createProcessesRepo, type ProcessRow } from './processes.repo.ts';
 import { toProcessWire, type ProcessWire } from './processes.mapper.ts';
 import * as errors from './processes.errors.ts';
@@ -170,6 +170,40 @@ export function createProcessesService(deps: ProcessesDeps) {
       const page = await createProcessHistoryRepo(db).list(principal.teamId, process.id, skip, Math.min(limit, MAX_LIMIT));
       const entries = page.entries.map((e) => ({ id: e.id, createdAt: e.created_at, user: e.user_id, action: e.action, changes: e.changes }));
       return { entries, meta: { hasMore: page.hasMore, skip, limit: Math.min(limit, MAX_LIMIT) } };
+    },
+
+    /**
+     * The lead of an inbound WhatsApp message (API.md §8.4), in the caller's transaction: the
+     * newest live process of the procedure whose phone attribute holds `phone`, else a new one
+     * with the phone and, when the procedure's primary identifier is a plain attribute, the
+     * sender's name (else the phone). An existing lead is left as it is. The write acts for the
+     * team as its oldest active user, with sight of every process. Null (no lead) when the
+     * procedure has no phone attribute, the team has no active user, or its rules refuse the
+     * new process (another required attribute); the caller serializes writers per phone.
+     */
+    async upsertLeadByPhone(tx: Db, teamId: string, procedureId: string, phone: string, name: string | null) {
+      const team = await models.get(teamId, tx);
+      const procedure = team.procedures.get(procedureId);
+      // A sender without a phone number (a business-scoped user id) has no lead to find.
+      if (!procedure?.phoneAttribute || !/^\d{6,15}$/.test(phone)) return null;
+      const actor = (await createUsersRepo(tx).listAll(teamId)).find((u) => u.is_active === 1 && u.is_deleted === 0 && u.is_service_account === 0);
+      if (!actor) return null;
+      const principal: Principal = { teamId, keyId: 'whatsapp-inbound', userId: actor.id, roleId: actor.role_id ?? '', roleType: 'ADMIN' };
+      const ctx = whereContext(tx, team, procedure);
+      const where = await parseWhere({ [procedure.phoneAttribute.shortId]: `+${phone}` }, ctx);
+      const found = await createProcessesRepo(tx).list({ teamId, procedureId: procedure.id, where, visibleTo: null, sort: parseSort(undefined, ctx), skip: 0, limit: 1 });
+      if (found.rows.length > 0) return { processId: (JSON.parse(found.rows[0]) as { id: string }).id, procedureId: procedure.id, created: false };
+      const data: Record<string, unknown> = { [procedure.phoneAttribute.shortId]: `+${phone}` };
+      const identifier = procedure.primaryIdentifier;
+      if (identifier && procedure.attributes.has(identifier.shortId) && identifier.shortId !== procedure.phoneAttribute.shortId) {
+        data[identifier.shortId] = name ?? phone;
+      }
+      const [outcome] = await createMany(deps, writeScope(tx, team, procedure, principal), [{ data }]);
+      if (!outcome.ok) {
+        deps.logger.warn({ teamId, procedure: procedure.shortId, err: outcome.error }, 'no lead for an inbound WhatsApp message: the procedure refused it');
+        return null;
+      }
+      return { processId: outcome.row.id, procedureId: procedure.id, created: true };
     },
   };
 }

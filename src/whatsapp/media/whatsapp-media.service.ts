@@ -21,6 +21,9 @@ export interface WhatsappMediaDeps {
 }
 
 const MEDIA_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Where a WhatsApp media file's bytes are kept (inbound messages' media is kept under the same key). */
+export const whatsappMediaKey = (teamId: string, mediaId: string): string => `whatsapp-media/${teamId}/${mediaId.replace(/^\./, '_')}`;
 const mediaNotFound = () => notFound('Media not found');
 
 /**
@@ -46,7 +49,7 @@ export function createWhatsappMediaService(deps: WhatsappMediaDeps) {
       if (typeof meta?.url !== 'string') continue;
       const download = await graph.request(account.target, { method: 'GET', path: meta.url, binary: true }).catch((error: unknown) => Promise.reject(upstreamError(error)));
       const bytes = download.bytes ?? Buffer.alloc(0);
-      const key = `whatsapp-media/${teamId}/${mediaId.replace(/^\./, '_')}`;
+      const key = whatsappMediaKey(teamId, mediaId);
       await blobStore.put(key, Readable.from([bytes]));
       const row: MediaRow = {
         team_id: teamId, media_id: mediaId, plugin_id: plugin.id, size: bytes.length, storage_key: key, created_at: deps.clock(),
