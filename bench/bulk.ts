@@ -152,7 +152,7 @@ async function runPhase(api: RunningServer, pids: readonly number[], token: stri
 }
 
 /** Starts the server and its workers for a variant; `work` runs while they are up. */
-async function withChakra<T>(variant: BulkVariant, env: Record<string, string>, options: BulkOptions, work: (api: RunningServer, pids: number[]) => Promise<T>): Promise<T> {
+export async function withChakra<T>(variant: BulkVariant, env: Record<string, string>, options: Pick<BulkOptions, 'cpuProfDir'>, work: (api: RunningServer, pids: number[]) => Promise<T>): Promise<T> {
   const child: ChildOptions = options.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] } : {};
   const running: RunningServer[] = [];
   try {

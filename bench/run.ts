@@ -11,9 +11,11 @@
  *   npm run bench -- --only procedures  only `lead` alone vs beside 200 other procedures (--quick: 20)
  *   npm run bench -- --only mixed       only creates, fetches and lists at once for 5 min (--quick: 20 s)
  *   npm run bench -- --only whatsapp    only WhatsApp sends against the sandbox, beside the proxy floor
+ *   npm run bench -- --only inbound     only inbound WhatsApp events: receiver, processing, webhook deliveries
  *   npm run bench -- --skip bulk        everything but the bulk workloads (any part can be skipped)
  *   npm run bench -- --bulk-items 50000 items per bulk request (default 100,000; 10,000 with --quick)
  *   npm run bench -- --bulk-cpu-prof D  write a V8 CPU profile of every server and worker of the bulk runs into D
+ *   npm run bench -- --inbound-cpu-prof D  the same for the inbound runs
  *
  * The procedures part (bench/procedures.ts) measures create, fetch, list and a 20,000-item bulk
  * create (2,000 with --quick) on `lead` in a database holding only it, and in one that also holds
@@ -21,6 +23,12 @@
  * times the apply of those 40 team files. The mixed part (bench/mixed.ts) runs 3 connections each
  * of creates, fetches and lists alone (30 s each), then all together (300 s) while sampling the
  * server's RSS every second.
+ *
+ * The inbound part (bench/inbound.ts) posts signed Meta-shaped customer texts to the WhatsApp
+ * receiver with 10 connections for 30 s (5 s with --quick), times the drain of the backlog
+ * (processed and delivered to a local webhook endpoint), then the start of webhook deliveries
+ * while a bulk create of --bulk-items runs; SQLite with one `chakra serve`, PostgreSQL with
+ * `serve --no-worker` and two `chakra worker` processes.
  *
  * The bulk part (bench/bulk.ts) starts a fresh server per configuration: SQLite `chakra serve`
  * with WORKER_CONCURRENCY 1 and 2, PostgreSQL `serve --no-worker` with 1 and with 2 `chakra
@@ -31,9 +39,9 @@
  *
  * SQLite always runs; PostgreSQL too when TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) answers. Prints a table per database and writes every
- * number to bench/results/latest.json (latest-quick.json for --quick; the bulk, procedures and
- * mixed figures under `bulk`, `procedures` and `mixed`; a part that did not run keeps its figures
- * from the file's previous run). Exits 1 when a request or a bulk verification failed, or a
+ * number to bench/results/latest.json (latest-quick.json for --quick; the other parts' figures
+ * under `bulk`, `procedures`, `mixed`, `whatsapp` and `inbound`; a part that did not run keeps its
+ * figures from the file's previous run). Exits 1 when a request or a bulk verification failed, or a
  * SQLite target was missed. Other work on the machine lowers req/s and widens latencies (the load
  * average is printed); the CPU ms/req column moves much less.
  */
@@ -50,6 +58,8 @@ import { evaluate, formatTable } from './report.ts';
 import { postgresReachable } from './servers.ts';
 import { runSuite, type DialectName, type SuiteResult } from './suite.ts';
 import { formatWhatsappTable, runWhatsapp, type WhatsappRun } from './whatsapp.ts';
+import { INBOUND_VARIANTS, runInbound, type InboundRun } from './inbound.ts';
+import { evaluateInbound, formatInboundTable, type InboundEvaluation } from './inbound-report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,12 +73,13 @@ const { values } = parseArgs({
     skip: { type: 'string' },
     'bulk-items': { type: 'string' },
     'bulk-cpu-prof': { type: 'string' },
+    'inbound-cpu-prof': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk|procedures|mixed|whatsapp] [--skip suite|bulk|procedures|mixed|whatsapp] [--bulk-items N] [--bulk-cpu-prof DIR]');
+  console.log('Usage: npm run bench [-- --quick] [--db sqlite|postgres] [--processes N] [--seconds S] [--seed-over-http] [--sqlite-analyze] [--only suite|bulk|procedures|mixed|whatsapp|inbound] [--skip suite|bulk|procedures|mixed|whatsapp|inbound] [--bulk-items N] [--bulk-cpu-prof DIR] [--inbound-cpu-prof DIR]');
   process.exit(0);
 }
 
@@ -83,7 +94,7 @@ const quick = values.quick === true;
 const processes = positiveInt(values.processes, quick ? 10_000 : 100_000, 'processes');
 const seconds = positiveInt(values.seconds, quick ? 3 : 10, 'seconds');
 const bulkItems = positiveInt(values['bulk-items'], quick ? 10_000 : 100_000, 'bulk-items');
-const PARTS = ['suite', 'bulk', 'procedures', 'mixed', 'whatsapp'] as const;
+const PARTS = ['suite', 'bulk', 'procedures', 'mixed', 'whatsapp', 'inbound'] as const;
 type Part = (typeof PARTS)[number];
 const partOption = (name: 'only' | 'skip'): Part | undefined => {
   const raw = values[name];
@@ -99,6 +110,11 @@ const settings = { connections: 10, seconds, warmupSeconds: quick ? 1 : 3 };
 const proceduresSizes = { crowdProcedures: quick ? 20 : 200, perProcedure: 1000, bulkItems: quick ? 2000 : 20_000 };
 /** The mixed part: the run together, each workload alone before it, and where its warm-up ends. */
 const mixedSizes = { seconds: quick ? 20 : 300, aloneSeconds: quick ? 5 : 30, rssReferenceSeconds: quick ? 5 : 30 };
+/** The inbound part: the burst, the customers it comes from, and the bulk job beside the paced events. */
+const inboundSizes = {
+  connections: settings.connections, warmupSeconds: settings.warmupSeconds, burstSeconds: quick ? 5 : 30, customers: 1000,
+  bulkItems, pacedPerSecond: 20, pacedSeconds: 10, drainTimeoutSeconds: 120,
+};
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -127,7 +143,8 @@ if (machine.loadAverageBefore[0] > machine.cpus / 2) {
 }
 log(`${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ${processes} processes, ${settings.connections} connections, ${seconds} s per workload after ${settings.warmupSeconds} s warm-up; parts: ${PARTS.filter(runs).join(', ')}${runs('bulk') ? ` (bulk ${bulkItems} items)` : ''}` +
   `${runs('procedures') ? ` (procedures: ${proceduresSizes.crowdProcedures} others × ${proceduresSizes.perProcedure}, bulk ${proceduresSizes.bulkItems})` : ''}` +
-  `${runs('mixed') ? ` (mixed: ${mixedSizes.aloneSeconds} s alone, ${mixedSizes.seconds} s together)` : ''}`);
+  `${runs('mixed') ? ` (mixed: ${mixedSizes.aloneSeconds} s alone, ${mixedSizes.seconds} s together)` : ''}` +
+  `${runs('inbound') ? ` (inbound: ${inboundSizes.burstSeconds} s burst, bulk ${bulkItems} beside ${inboundSizes.pacedPerSecond} events/s)` : ''}`);
 const partStarted = (): { at: number; loadAverageBefore: number[] } => ({ at: performance.now(), loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100) });
 /** What every part but the suite stores beside its runs. */
 const partRecord = (start: ReturnType<typeof partStarted>) => ({
@@ -181,6 +198,17 @@ if (runs('whatsapp')) {
   for (const dialect of dialects) whatsappRuns.push(await runWhatsapp(dialect, { settings, postgresUrl, log }));
 }
 const whatsappRecord = partRecord(whatsappStarted);
+const inboundStarted = partStarted();
+const inboundRuns: { run: InboundRun; evaluation: InboundEvaluation }[] = [];
+if (runs('inbound')) {
+  const cpuProfDir = values['inbound-cpu-prof'];
+  if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+  for (const variant of INBOUND_VARIANTS.filter((v) => dialects.includes(v.dialect))) {
+    const run = await runInbound(variant, { ...inboundSizes, postgresUrl, log, cpuProfDir });
+    inboundRuns.push({ run, evaluation: evaluateInbound(run) });
+  }
+}
+const inboundRecord = partRecord(inboundStarted);
 const totalSeconds = Math.round((performance.now() - started) / 1000);
 machine.loadAverageAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -194,6 +222,7 @@ if (bulkRuns.length > 0) {
 for (const { run, evaluation } of proceduresRuns) console.log(formatProceduresTable(run, evaluation) + '\n');
 for (const { run, evaluation } of mixedRuns) console.log(formatMixedTable(run, evaluation) + '\n');
 if (whatsappRuns.length > 0) console.log('WhatsApp sends against the sandbox (proxy floor = a lean route sending the same body with the same HTTP client):\n' + formatWhatsappTable(whatsappRuns) + '\n');
+if (inboundRuns.length > 0) console.log('Inbound WhatsApp events (targets for SQLite with one process; PostgreSQL runs serve --no-worker beside two workers):\n' + formatInboundTable(inboundRuns) + '\n');
 console.log(`Load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')} (${machine.cpus} CPUs).`);
 console.log(`Total ${totalSeconds} s.${results.length > 0 ? ' Baselines: bare = fixed JSON from plain Fastify; lean insert / lean select = one INSERT / one SELECT by primary key, same database settings.' : ''}`);
 if (results.length + proceduresRuns.length > 0) console.log('CPU ms/req: CPU time of the answering server process per request (PostgreSQL\'s own work not included).');
@@ -209,9 +238,10 @@ const bulkPart = runs('bulk') ? { ...bulkRecord, items: bulkItems, runs: bulkRun
 const proceduresPart = runs('procedures') ? { ...proceduresRecord, ...proceduresSizes, settings, runs: proceduresRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.procedures;
 const mixedPart = runs('mixed') ? { ...mixedRecord, ...mixedSizes, runs: mixedRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.mixed;
 const whatsappPart = runs('whatsapp') ? { ...whatsappRecord, settings, runs: whatsappRuns } : previous.whatsapp;
-fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart, procedures: proceduresPart, mixed: mixedPart, whatsapp: whatsappPart }, null, 2) + '\n');
+const inboundPart = runs('inbound') ? { ...inboundRecord, ...inboundSizes, runs: inboundRuns.map(({ run, evaluation }) => ({ ...run, evaluation })) } : previous.inbound;
+fs.writeFileSync(file, JSON.stringify({ ...suitePart, bulk: bulkPart, procedures: proceduresPart, mixed: mixedPart, whatsapp: whatsappPart, inbound: inboundPart }, null, 2) + '\n');
 console.log(`Wrote ${file.pathname.replace(process.cwd() + '/', '')}`);
 const suiteFailed = results.some(({ result, rows }) => rows.some((r) => r.failures > 0 || (result.dialect === 'sqlite' && r.pass === false)));
 const bulkFailed = bulkRuns.some(({ evaluation }) => evaluation.failed);
-const scaleFailed = [...proceduresRuns, ...mixedRuns].some(({ evaluation }) => evaluation.failed);
+const scaleFailed = [...proceduresRuns, ...mixedRuns, ...inboundRuns].some(({ evaluation }) => evaluation.failed);
 process.exitCode = suiteFailed || bulkFailed || scaleFailed ? 1 : 0;
