@@ -128,6 +128,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
       await db.dialect.refreshStatistics(db.kysely, ['background_job_entries']);
     },
 
+    /**
+     * Watches for changes other processes make, so in-memory caches (team models, plugin secrets)
+     * stay valid; a worker process needs it as much as a server does (without it every job
+     * would read the team model anew).
+     */
+    watchForChanges: () => watcher.start(),
+
     /** Builds the HTTP app (not listening); starts watching for changes other processes make. */
     async buildHttpApp(): Promise<FastifyInstance> {
       await watcher.start();

@@ -11,7 +11,8 @@ const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
  * time) and hourly housekeeping. `stop()` lets running jobs finish their current batch and hands
  * back what is left, so another worker continues at once.
  */
-export function startWorkers(runtime: Runtime): RunningWorkers {
+export async function startWorkers(runtime: Runtime): Promise<RunningWorkers> {
+  await runtime.watchForChanges();
   runtime.engine.start();
   runtime.logger.info({ queues: runtime.config.jobs.queues, workerId: runtime.engine.workerId }, 'worker started; waiting for work');
   const housekeeping = () => runtime.maintenance().catch((error: unknown) => runtime.logger.error({ err: error }, 'housekeeping failed'));

@@ -22,6 +22,12 @@ export interface Db {
   readonly dialect: Dialect;
   /** Runs `work` in a transaction (or in the current one when already inside a transaction). */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * For a small write that needs no transaction of its own (one statement): where commits are
+   * grouped (SQLite, whose commit is a disk flush) it joins the next group commit instead of
+   * paying a flush alone; elsewhere it runs at once, as one autocommitted statement.
+   */
+  writeShared<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   readonly inTransaction: boolean;
 }
 
@@ -75,6 +81,9 @@ function bind(kysely: Kysely<Database>, reads: Kysely<Database>, dialect: Dialec
         return Promise.reject(new RootQueryInTransactionError('a transaction was begun through the root database handle inside an open transaction; use the transaction handle'));
       }
       return begin((trx) => openTransaction.run(identity, () => work(bind(trx, trx, dialect, begin, identity))));
+    },
+    writeShared<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+      return dialect.groupCommit && !inTransaction ? db.transaction(work) : work(db);
     },
   };
   return db;

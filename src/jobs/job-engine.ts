@@ -93,8 +93,9 @@ export function createJobEngine(options: JobEngineOptions) {
     try {
       if (!entry) throw new Error(`no handler registered for job "${job.name}"`);
       const outcome = await entry.handler(job.payload, ctx);
-      if (outcome === 'yield') await repo.requeue(job.id, workerId, clock(), clock(), null, false);
-      else await repo.finish(job.id, workerId, clock());
+      await db.writeShared((tx) => outcome === 'yield'
+        ? createJobsRepo(tx).requeue(job.id, workerId, clock(), clock(), null, false)
+        : createJobsRepo(tx).finish(job.id, workerId, clock()));
     } catch (error: unknown) {
       await settleFailure(job, entry, error);
     }
@@ -115,14 +116,17 @@ export function createJobEngine(options: JobEngineOptions) {
       return;
     }
     logger.warn({ err: error, jobId: job.id, job: job.name, attempts: job.attempts, retryInMs: runAt - clock() }, 'job failed; will retry');
-    await repo.requeue(job.id, workerId, runAt, clock(), message, true);
+    await db.writeShared((tx) => createJobsRepo(tx).requeue(job.id, workerId, runAt, clock(), message, true));
   }
+
+  /** Claims and finishes share commits with other writes (one disk flush for many on SQLite). */
+  const claim = (queue: string, limit: number) => db.writeShared((tx) => createJobsRepo(tx).claim(queue, workerId, clock(), leaseMs, limit));
 
   /** Claims and runs what is due now in every queue, once; for tests. Returns how many ran. */
   async function runOnce(): Promise<number> {
     let ran = 0;
     for (const [queue, slots] of queues) {
-      const jobs = await repo.claim(queue, workerId, clock(), leaseMs, slots);
+      const jobs = await claim(queue, slots);
       await Promise.all(jobs.map(run));
       ran += jobs.length;
     }
@@ -137,7 +141,7 @@ export function createJobEngine(options: JobEngineOptions) {
       const free = slots - running.size;
       if (free > 0) {
         try {
-          const jobs = await repo.claim(queue, workerId, clock(), leaseMs, free);
+          const jobs = await claim(queue, free);
           claimed = jobs.length;
           for (const job of jobs) {
             const task: Promise<void> = run(job)

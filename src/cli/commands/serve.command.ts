@@ -35,7 +35,7 @@ export async function runServeCommand(argv: readonly string[], env: Env, io: Cli
       const baseUrl = config.http.port === 0 && !env.PUBLIC_URL?.trim() ? address : config.http.publicUrl;
       io.err(demoInstructions(demoTokenFile, baseUrl, await demoPlugin(runtime)).join('\n'));
     }
-    const workers = parsed.values['no-worker'] === true ? null : startWorkers(runtime);
+    const workers = parsed.values['no-worker'] === true ? null : await startWorkers(runtime);
     const signal = await shutdown.received;
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await Promise.all([app.close(), workers?.stop()]);

@@ -23,7 +23,7 @@ export async function runWorkerCommand(argv: readonly string[], env: Env, io: Cl
   const runtime = await openRuntime(config, { logger });
   const shutdown = catchShutdownSignal();
   try {
-    const workers = startWorkers(runtime);
+    const workers = await startWorkers(runtime);
     const signal = await shutdown.received;
     logger.info({ signal }, 'shutting down');
     await workers.stop();

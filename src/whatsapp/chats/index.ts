@@ -2,6 +2,7 @@ import { chatsRoutes } from './chats.routes.ts';
 import { createChatsService, type ChatsDeps } from './chats.service.ts';
 
 export type { ChatsService } from './chats.service.ts';
+export { createChatsRepo } from './chats.repo.ts';
 
 /**
  * Reading the WhatsApp chat log: chats and their messages (API.md §8.5). What the contract

@@ -3,7 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { ProcessesService } from '../../platform/processes/index.ts';
 import type { WebhookPublisher } from '../../webhooks/index.ts';
-import { createChatsRepo } from '../chats/chats.repo.ts';
+import { createChatsRepo } from '../chats/index.ts';
 import type { PluginRow } from '../plugins/index.ts';
 import { createForwarder } from './inbound-forward.ts';
 import { attachmentsOf, textOf, type InboundMessage, type ParsedEvent } from './inbound-payload.ts';

@@ -7,10 +7,9 @@ import type { Clock } from '../../shared/time.ts';
 import type { BlobStore } from '../../storage/index.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { GraphApiError } from '../graph/graph-errors.ts';
-import { createMediaRepo } from '../media/public-media.repo.ts';
-import { whatsappMediaKey } from '../media/whatsapp-media.service.ts';
+import { createMediaRepo, whatsappMediaKey } from '../media/index.ts';
 import type { Account } from '../plugins/index.ts';
-import { GRAPH_API_VERSION } from '../templates/template-cache.ts';
+import { GRAPH_API_VERSION } from '../templates/index.ts';
 
 export interface InboundMediaDeps {
   readonly db: Db;

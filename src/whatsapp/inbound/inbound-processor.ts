@@ -2,9 +2,8 @@ import type { Static } from 'typebox';
 import type { JobEngine, JobOutcome } from '../../jobs/index.ts';
 import type { ProcessesService } from '../../platform/processes/index.ts';
 import type { WebhookPublisher } from '../../webhooks/index.ts';
-import { createPluginsRepo } from '../plugins/plugins.repo.ts';
 import type { PluginRow, PluginsService } from '../plugins/index.ts';
-import { GRAPH_API_VERSION } from '../templates/template-cache.ts';
+import { GRAPH_API_VERSION } from '../templates/index.ts';
 import { applyEvent } from './inbound-apply.ts';
 import { keepInboundMedia, type InboundMediaDeps } from './inbound-media.ts';
 import { mediaIdOf, parseEvent, type ParsedEvent } from './inbound-payload.ts';
@@ -49,7 +48,7 @@ export function createInboundProcessor(deps: ProcessorDeps) {
   return async function processInboundEvent(payload: Payload): Promise<JobOutcome> {
     const { teamId, pluginId, eventId } = payload;
     const event = await createInboundRepo(db).findEvent(teamId, eventId);
-    const plugin = await createPluginsRepo(db).find(teamId, pluginId);
+    const plugin = await deps.plugins.find(teamId, pluginId);
     if (!event) return 'done';
     if (!plugin) {
       // The plugin was removed since: nothing it would own can be written.

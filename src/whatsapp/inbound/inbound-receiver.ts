@@ -6,7 +6,7 @@ import type { RevisionWatcher } from '../../platform/revisions/index.ts';
 import { isUuid, newId } from '../../shared/ids.ts';
 import type { SecretBox } from '../../shared/secret-box.ts';
 import type { Clock } from '../../shared/time.ts';
-import { SECRET_PURPOSE } from '../plugins/plugins.mapper.ts';
+import { SECRET_PURPOSE } from '../plugins/index.ts';
 import * as errors from './inbound.errors.ts';
 import { INBOUND_EVENT_JOB } from './inbound.jobs.ts';
 import { createInboundRepo } from './inbound.repo.ts';

@@ -4,6 +4,8 @@ import { createWhatsappMediaService } from './whatsapp-media.service.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 
 export type { MediaLimits } from './public-media.service.ts';
+export { createMediaRepo } from './public-media.repo.ts';
+export { whatsappMediaKey } from './whatsapp-media.service.ts';
 
 /** WhatsApp media (API.md §8.3). */
 export function createMediaModule(deps: PublicMediaDeps & { readonly graph: GraphClient }) {

@@ -1,11 +1,12 @@
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../http/auth.ts';
 import { isUuid } from '../../shared/ids.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { SecretBox } from '../../shared/secret-box.ts';
 import type { Clock } from '../../shared/time.ts';
 import type { GraphTarget } from '../graph/graph-client.ts';
 import type { SandboxLink } from './sandbox-link.ts';
-import type { RevisionWatcher } from '../../platform/revisions/index.ts';
+import { createRevisionsRepo, type RevisionWatcher } from '../../platform/revisions/index.ts';
 import { createConfigObjectsRepo, readWebhookSettings, SANDBOX_GRAPH_API_URL } from '../../platform/team-config/index.ts';
 import { createTeamsRepo } from '../../platform/teams/index.ts';
 import * as errors from './plugins.errors.ts';
@@ -95,6 +96,17 @@ export function createPluginsService(deps: PluginsDeps) {
     return value;
   }
 
+  /** Background work (deliveries, inbound events) reads a plugin per job: from memory while the config is unchanged. */
+  async function pluginIfAny(teamId: string, pluginId: string): Promise<PluginRow | null> {
+    if (!isUuid(pluginId)) return null;
+    try {
+      return (await sendingAccount(teamId, pluginId)).account.plugin;
+    } catch (error: unknown) {
+      if (error instanceof AppError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   return {
     /** Get Plugin Config (API.md §8.4): any role of the team may read the settings. */
     async getConfig(principal: Principal, pluginId: string) {
@@ -115,7 +127,12 @@ export function createPluginsService(deps: PluginsDeps) {
         const settings = readWebhookSettings({ ...settingsOf(row, readJson), ...body }, '', problems, { allowPrivateUrls: deps.allowPrivateWebhookUrls === true });
         if (problems.length > 0) throw errors.invalidSettings(problems);
         await createPluginsRepo(tx).update(principal.teamId, row.id, { ...settingsColumns(settings), updated_at: clock() });
+        // Background work reads plugins through per-revision caches: every process must see the new URLs.
+        await createRevisionsRepo(tx).bump('config');
         return { success: true as const };
+      }).then(async (result) => {
+        await deps.watcher.refresh();
+        return result;
       });
     },
 
@@ -175,9 +192,12 @@ export function createPluginsService(deps: PluginsDeps) {
 
     /** The secret that signs the plugin's outbound webhooks; null when it has none or is not the team's. */
     async webhookSecretOf(teamId: string, pluginId: string): Promise<string | null> {
-      const row = isUuid(pluginId) ? await createPluginsRepo(db).find(teamId, pluginId) : undefined;
+      const row = await pluginIfAny(teamId, pluginId);
       return row?.webhook_secret ? deps.secrets.open(SECRET_PURPOSE.webhookSecret, row.webhook_secret) : null;
     },
+
+    /** The team's plugin, or null (another team's, unknown, removed); read through the per-revision cache. */
+    find: pluginIfAny,
 
     /** `chakra plugin list`. */
     list: summaries,

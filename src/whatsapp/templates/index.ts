@@ -7,6 +7,7 @@ import { templatesProxyRoutes } from './templates-proxy.routes.ts';
 import { createTemplatesProxyService } from './templates-proxy.service.ts';
 
 export type { TemplateSendService } from './template-send.service.ts';
+export { GRAPH_API_VERSION } from './template-cache.ts';
 
 /** Template sends (API.md §8.1), with the approved templates read from Meta and cached; the templates pass-through (§8.2). */
 export function createTemplatesModule(deps: Omit<TemplateSendDeps, 'templates'> & { readonly graph: GraphClient; readonly clock: Clock; readonly publicUrl: string }) {
