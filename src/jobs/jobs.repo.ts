@@ -25,16 +25,21 @@ export function createJobsRepo(db: Db) {
     },
 
     /**
-     * Takes up to `limit` due jobs of one queue — queued ones whose time has come and running ones
-     * whose lease expired — and leases them to `workerId`, in one statement.
+     * Takes up to `limit` due jobs of one queue and leases them to `workerId`. Jobs whose lease
+     * expired (their worker died) first go back to the queue, keeping their place; then one
+     * statement takes the oldest due queued jobs. Two statements rather than one with an OR:
+     * each walks its own index in order, where the OR made the database scan every job of the
+     * queue, finished ones included, on every claim.
      */
     async claim(queue: string, workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
+      await db.kysely.updateTable('jobs').set({ status: 'queued', locked_by: null, locked_until: null, updated_at: now })
+        .where('status', '=', 'running').where('locked_until', '<', now).where('queue', '=', queue).execute();
       const { rows } = await sql<Selectable<JobsTable>>`
         update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${now + leaseMs},
           attempts = attempts + 1, updated_at = ${now}
         where id in (
           select id from jobs
-          where queue = ${queue} and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
+          where queue = ${queue} and status = 'queued' and run_at <= ${now}
           order by run_at, id limit ${limit} ${db.dialect.skipLocked})
         returning *`.execute(db.kysely);
       return rows.map(read);

@@ -15,6 +15,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('unique_key', 'text').execute();
   await db.schema.alterTable('jobs').addColumn('give_up_at', 'bigint').execute();
   await db.schema.dropIndex('jobs_due').ifExists().execute();
-  await db.schema.createIndex('jobs_queue_due').on('jobs').columns(['queue', 'status', 'run_at']).execute();
+  await db.schema.createIndex('jobs_queue_due').on('jobs').columns(['queue', 'status', 'run_at', 'id']).execute();
   await db.schema.createIndex('jobs_unique_key').on('jobs').columns(['unique_key']).unique().execute();
 }
