@@ -120,11 +120,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     services: { apiKeys, teamConfig: teamConfig.service, users: users.service, photos: photos.service, processes: processes.service, tasks: tasks.service, bulk: bulk.service, backgroundJobs: backgroundJobs.service, plugins: plugins.service, messages: messages.service, templateSends: templates.service, webhooks: webhooks.publisher, webhookDeliveries: webhooks.service },
     engine,
 
-    /** Housekeeping run by workers from time to time: finished jobs past their retention. */
+    /** Housekeeping run by workers from time to time: finished jobs, processed inbound events and delivered webhooks past their retention. */
     async maintenance(): Promise<void> {
       await backgroundJobs.service.purgeExpired();
-      await engine.purgeFinished(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
-      await inbound.purgeProcessed(clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000);
+      const cutoff = clock() - config.jobs.retentionDays * 24 * 60 * 60 * 1000;
+      await engine.purgeFinished(cutoff);
+      await inbound.purgeProcessed(cutoff);
+      await webhooks.purgeDelivered(cutoff);
       await db.dialect.refreshStatistics(db.kysely, ['background_job_entries']);
     },
 

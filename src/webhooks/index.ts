@@ -7,6 +7,7 @@ import { deliverWebhookJob } from './webhooks.jobs.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 import { createWebhookSender } from './webhooks.sender.ts';
 import { createWebhooksService } from './webhooks.service.ts';
+import { createWebhooksRepo } from './webhooks.repo.ts';
 
 export type { OutboundDelivery, WebhookPublisher, WebhookEndpointKind } from './webhooks.types.ts';
 export { WEBHOOK_ENDPOINT_KINDS } from './webhooks.types.ts';
@@ -38,5 +39,9 @@ export function createWebhooksModule(deps: WebhooksDeps) {
   const handler = createDeliveryHandler({ ...deps, sender });
   deps.engine.register(deliverWebhookJob, (payload) => handler.deliver(payload), { onFailed: (payload, error, tx) => handler.markFailed(payload, error, tx) });
   const service = createWebhooksService(deps);
-  return { publisher: service.publisher, service, routes: webhooksRoutes(service) };
+  return {
+    publisher: service.publisher, service, routes: webhooksRoutes(service),
+    /** Housekeeping: delivered deliveries older than `before`, with their attempts. */
+    purgeDelivered: (before: number) => createWebhooksRepo(deps.db).purgeDelivered(before),
+  };
 }

@@ -112,6 +112,18 @@ export function createWebhooksRepo(db: Db) {
       const rows = await query.returning(['id', 'replays']).execute();
       return rows.map((row) => ({ id: row.id, replays: Number(row.replays) }));
     },
+
+    /**
+     * Housekeeping across teams (the one method that is not scoped by team, like the job queue's
+     * purge): deliveries delivered before `before` go, with their attempts. FAILED ones stay
+     * until they are replayed, so nothing undelivered disappears unseen.
+     */
+    async purgeDelivered(before: number): Promise<number> {
+      const old = q.selectFrom('webhook_deliveries').select('id').where('status', '=', 'DELIVERED').where('delivered_at', '<', before);
+      await q.deleteFrom('webhook_delivery_attempts').where('delivery_id', 'in', old).execute();
+      const result = await q.deleteFrom('webhook_deliveries').where('status', '=', 'DELIVERED').where('delivered_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 

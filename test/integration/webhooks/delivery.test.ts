@@ -217,4 +217,31 @@ describe('outbound webhooks: signed, retried with backoff for 24 hours, every at
     assert.equal((await byEvent(unsigned.eventId, noSecretPluginId)).status, 'DELIVERED');
     assert.equal(receiver.received.at(-1)!.headers['x-chakra-signature-256'], signature(unsigned.body));
   });
+
+  it('housekeeping removes delivered deliveries (and their attempts) after JOB_RETENTION_DAYS; undelivered ones stay', async () => {
+    receiver.script(500);
+    const stuck = delivery();
+    const fresh = delivery();
+    await enqueue(stuck);
+    assert.equal(await server.runtime.engine.runOnce(), 1);
+    await enqueue(fresh);
+    assert.equal(await server.runtime.engine.runOnce(), 1);
+    const all = async () => (await listed('?limit=100'))._data;
+    const statusOf = async (eventId: string) => (await all()).find((d) => d.eventId === eventId)?.status ?? 'gone';
+    assert.equal(await statusOf(stuck.eventId), 'PENDING');
+    assert.equal(await statusOf(fresh.eventId), 'DELIVERED');
+
+    clock.advance(29 * 24 * HOUR);
+    await server.runtime.maintenance();
+    assert.equal(await statusOf(fresh.eventId), 'DELIVERED', 'removed before its time');
+
+    clock.advance(2 * 24 * HOUR);
+    await server.runtime.maintenance();
+    assert.equal(await statusOf(fresh.eventId), 'gone');
+    assert.equal(await statusOf(stuck.eventId), 'PENDING', 'an undelivered delivery was removed');
+    assert.equal((await all()).filter((d) => d.status === 'DELIVERED').length, 0);
+    const orphans = await server.runtime.db.kysely.selectFrom('webhook_delivery_attempts').select('delivery_id')
+      .where('delivery_id', 'not in', server.runtime.db.kysely.selectFrom('webhook_deliveries').select('id')).execute();
+    assert.deepEqual(orphans, [], 'attempts of removed deliveries are left behind');
+  });
 });
