@@ -156,6 +156,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     async close(): Promise<void> {
       watcher.stop();
       await engine.stop();
+      webhooks.close();
       await sandbox.close();
       await db.close();
     },

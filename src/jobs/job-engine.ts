@@ -52,6 +52,8 @@ export interface JobEngineOptions {
   readonly random?: () => number;
 }
 
+const RECOVERY_EVERY_MS = 1000;
+
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
 }
@@ -120,13 +122,24 @@ export function createJobEngine(options: JobEngineOptions) {
   }
 
   /** Claims and finishes share commits with other writes (one disk flush for many on SQLite). */
-  const claim = (queue: string, limit: number) => db.writeShared((tx) => createJobsRepo(tx).claim(queue, workerId, clock(), leaseMs, limit));
+  const lastRecovery = new Map<string, number>();
+  const claim = (queue: string, limit: number, alwaysRecover = false) => db.writeShared(async (tx) => {
+    const repo = createJobsRepo(tx);
+    // Leases expire in tens of seconds: looking for expired ones once per second per queue is
+    // plenty, and spares a statement on every claim of a busy queue.
+    const now = clock();
+    if (alwaysRecover || now - (lastRecovery.get(queue) ?? -Infinity) >= RECOVERY_EVERY_MS) {
+      await repo.recoverExpired(queue, now);
+      lastRecovery.set(queue, now);
+    }
+    return repo.claim(queue, workerId, now, leaseMs, limit);
+  });
 
   /** Claims and runs what is due now in every queue, once; for tests. Returns how many ran. */
   async function runOnce(): Promise<number> {
     let ran = 0;
     for (const [queue, slots] of queues) {
-      const jobs = await claim(queue, slots);
+      const jobs = await claim(queue, slots, true);
       await Promise.all(jobs.map(run));
       ran += jobs.length;
     }

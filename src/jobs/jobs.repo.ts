@@ -25,15 +25,21 @@ export function createJobsRepo(db: Db) {
     },
 
     /**
-     * Takes up to `limit` due jobs of one queue and leases them to `workerId`. Jobs whose lease
-     * expired (their worker died) first go back to the queue, keeping their place; then one
-     * statement takes the oldest due queued jobs. Two statements rather than one with an OR:
-     * each walks its own index in order, where the OR made the database scan every job of the
-     * queue, finished ones included, on every claim.
+     * Jobs whose lease expired (their worker died or stalled) go back to the queue, keeping their
+     * place, so a claim takes them again; walks the lease index, not the queue.
      */
-    async claim(queue: string, workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
+    async recoverExpired(queue: string, now: number): Promise<void> {
       await db.kysely.updateTable('jobs').set({ status: 'queued', locked_by: null, locked_until: null, updated_at: now })
         .where('status', '=', 'running').where('locked_until', '<', now).where('queue', '=', queue).execute();
+    },
+
+    /**
+     * Takes up to `limit` of the oldest due queued jobs of one queue and leases them to
+     * `workerId`, in one statement that walks (queue, status, run_at, id) in order. Expired leases
+     * are a separate statement (`recoverExpired`): with an OR of the two in one query, the
+     * database scanned every job of the queue, finished ones included, on every claim.
+     */
+    async claim(queue: string, workerId: string, now: number, leaseMs: number, limit: number): Promise<JobRow[]> {
       const { rows } = await sql<Selectable<JobsTable>>`
         update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${now + leaseMs},
           attempts = attempts + 1, updated_at = ${now}

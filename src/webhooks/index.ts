@@ -43,5 +43,6 @@ export function createWebhooksModule(deps: WebhooksDeps) {
     publisher: service.publisher, service, routes: webhooksRoutes(service),
     /** Housekeeping: delivered deliveries older than `before`, with their attempts. */
     purgeDelivered: (before: number) => createWebhooksRepo(deps.db).purgeDelivered(before),
+    close: () => sender.close(),
   };
 }

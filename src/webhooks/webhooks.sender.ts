@@ -70,6 +70,13 @@ function describeFailure(error: unknown, timeoutMs: number, timedOut: boolean): 
  * non-public addresses unless they are allowed.
  */
 export function createWebhookSender(options: SenderOptions) {
+  // Connections are kept and reused: each one's address was checked when it was opened (the
+  // guarded lookup runs for every new socket), and a reused one stays on that address. Idle
+  // ones close before a receiver's usual keep-alive timeout (Node's server: 5 s).
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 }),
+  };
   return {
     async send(request: OutboundRequest): Promise<SendOutcome> {
       assertNoOpenTransaction('a webhook delivery');
@@ -88,11 +95,16 @@ export function createWebhookSender(options: SenderOptions) {
       const hostProblem = options.allowPrivateUrls ? null : nonPublicHostProblem(url.hostname);
       if (hostProblem) return finish(null, `refused: ${hostProblem}`);
       try {
-        const statusCode = await post(url, request, options);
+        const statusCode = await post(url, request, options, agents[url.protocol]);
         return finish(statusCode, statusCode >= 200 && statusCode < 300 ? null : describeStatus(statusCode));
       } catch (error: unknown) {
         return finish(null, describeFailure(error, options.timeoutMs, error instanceof DeadlineError));
       }
+    },
+    /** Closes kept connections (at shutdown). */
+    close(): void {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
     },
   };
 }
@@ -107,15 +119,14 @@ function describeStatus(statusCode: number): string {
 }
 
 /** Sends the request and reads the answer (dropped) within the deadline; resolves to the status. */
-function post(url: URL, request: OutboundRequest, options: SenderOptions): Promise<number> {
+function post(url: URL, request: OutboundRequest, options: SenderOptions, agent: http.Agent): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;
     const body = Buffer.from(request.body, 'utf8');
     const outgoing = transport.request(url, {
       method: 'POST',
       headers: { ...request.headers, 'content-length': String(body.length) },
-      // A fresh connection each time: a pooled one would skip the address check of its lookup.
-      agent: false,
+      agent,
       lookup: options.allowPrivateUrls ? undefined : guardedLookup,
     }, (response) => {
       let read = 0;

@@ -186,7 +186,7 @@ export function createProcessesService(deps: ProcessesDeps) {
       const procedure = team.procedures.get(procedureId);
       // A sender without a phone number (a business-scoped user id) has no lead to find.
       if (!procedure?.phoneAttribute || !/^\d{6,15}$/.test(phone)) return null;
-      const actor = (await createUsersRepo(tx).listAll(teamId)).find((u) => u.is_active === 1 && u.is_deleted === 0 && u.is_service_account === 0);
+      const actor = await createUsersRepo(tx).oldestActiveMember(teamId);
       if (!actor) return null;
       const principal: Principal = { teamId, keyId: 'whatsapp-inbound', userId: actor.id, roleId: actor.role_id ?? '', roleType: 'ADMIN' };
       const ctx = whereContext(tx, team, procedure);

@@ -102,6 +102,13 @@ export function createUsersRepo(db: Db) {
       return db.kysely.selectFrom('users').select(['id', 'manager_id']).where('team_id', '=', teamId).execute();
     },
 
+    /** The team's oldest active user that is not a service account (who background writes act as). */
+    async oldestActiveMember(teamId: string): Promise<{ id: string; role_id: string | null } | undefined> {
+      return db.kysely.selectFrom('users').select(['id', 'role_id']).where('team_id', '=', teamId)
+        .where('is_active', '=', 1).where('is_deleted', '=', 0).where('is_service_account', '=', 0)
+        .orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+    },
+
     async listAll(teamId: string): Promise<UserRow[]> {
       const rows = await db.kysely.selectFrom('users').selectAll().where('team_id', '=', teamId).orderBy('created_at').orderBy('id').execute();
       return rows.map(readUser);

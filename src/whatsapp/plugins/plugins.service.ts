@@ -96,6 +96,8 @@ export function createPluginsService(deps: PluginsDeps) {
     return value;
   }
 
+  const openedWebhookSecrets = new Map<string, string>();
+
   /** Background work (deliveries, inbound events) reads a plugin per job: from memory while the config is unchanged. */
   async function pluginIfAny(teamId: string, pluginId: string): Promise<PluginRow | null> {
     if (!isUuid(pluginId)) return null;
@@ -193,7 +195,15 @@ export function createPluginsService(deps: PluginsDeps) {
     /** The secret that signs the plugin's outbound webhooks; null when it has none or is not the team's. */
     async webhookSecretOf(teamId: string, pluginId: string): Promise<string | null> {
       const row = await pluginIfAny(teamId, pluginId);
-      return row?.webhook_secret ? deps.secrets.open(SECRET_PURPOSE.webhookSecret, row.webhook_secret) : null;
+      if (!row?.webhook_secret) return null;
+      // Every delivery signs with it: opened once per sealed value rather than once per delivery.
+      let secret = openedWebhookSecrets.get(row.webhook_secret);
+      if (secret === undefined) {
+        if (openedWebhookSecrets.size > 1000) openedWebhookSecrets.clear();
+        secret = deps.secrets.open(SECRET_PURPOSE.webhookSecret, row.webhook_secret);
+        openedWebhookSecrets.set(row.webhook_secret, secret);
+      }
+      return secret;
     },
 
     /** The team's plugin, or null (another team's, unknown, removed); read through the per-revision cache. */
