@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
   });
   const inbound = createInboundModule({
     db, clock, logger, secrets, watcher, engine, blobStore, graph, plugins: plugins.service, processes: processes.service,
-    webhooks: webhooks.publisher, publicUrl: config.http.publicUrl,
+    webhooks: webhooks.publisher, publicUrl: config.http.publicUrl, forgetTemplate: templates.forgetTemplate,
   });
   const bulk = createBulkModule({ ...writerDeps, db, models, engine, maxItems: config.limits.bulkMaxItems, bodyLimit: config.http.bulkBodyLimit });
   const backgroundJobs = createBackgroundJobsModule({

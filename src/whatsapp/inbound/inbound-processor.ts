@@ -16,6 +16,8 @@ export interface ProcessorDeps extends InboundMediaDeps {
   readonly webhooks: WebhookPublisher | null;
   readonly publicUrl: string;
   readonly engine: JobEngine;
+  /** Drops a template from this process's send cache when Meta reports a change of its status. */
+  readonly forgetTemplate?: (wabaId: string, name: string) => void;
 }
 
 const MAX_STATUS_ROUNDS = 3;
@@ -58,6 +60,7 @@ export function createInboundProcessor(deps: ProcessorDeps) {
     const parsed = parseEvent(readBody(event.body));
     const round = payload.statusRound ?? 0;
     if (round > 0 || event.processed_at === null) await apply(payload, event, plugin, parsed);
+    for (const template of parsed.templateEvents) if (template.name) deps.forgetTemplate?.(plugin.waba_id, template.name);
     if (round > 0) return 'done';
     const mediaIds = parsed.messages.map(mediaIdOf).filter((id): id is string => id !== null);
     if (mediaIds.length > 0) {

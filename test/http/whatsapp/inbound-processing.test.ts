@@ -330,6 +330,12 @@ describe('processing of inbound WhatsApp events (API.md §8.4) against the sandb
   it('records template status events, forwards calls and honours the message echoes setting', async () => {
     // Creating it at the sandbox approves it at once (an APPROVED event), then a reviewer rejects it.
     const templateId = await createTemplate(sandbox, { name: 'visit_reminder', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'See you soon' }] });
+    // A send while it is approved keeps the template in the server's cache (for a minute)...
+    const sendReminder = () => client(server.url, alpha.tokens.admin).post(`/v1/ext/plugin/whatsapp/${pluginId}/phoneNumber/919800000009/send-template-message`, {
+      whatsappPhoneNumberId: PHONE_NUMBER_ID, templateName: 'visit_reminder', language: 'en',
+    });
+    const approved = await sendReminder();
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
     const judged = await fetch(`${sandbox.url}/_sandbox/template-status`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ templateId, event: 'REJECTED', reason: 'INVALID_FORMAT' }),
     });
@@ -339,6 +345,14 @@ describe('processing of inbound WhatsApp events (API.md §8.4) against the sandb
     assert.deepEqual((await events()).map((e) => [e.name, e.language, e.event, e.reason]).sort(), [
       ['visit_reminder', 'en', 'APPROVED', null], ['visit_reminder', 'en', 'REJECTED', 'INVALID_FORMAT'],
     ]);
+    // ...and the rejection drops it: the next send is refused here, before anything reaches Meta.
+    const sentTo = async () => ((await (await fetch(`${sandbox.url}/_sandbox/sent?to=919800000009`)).json()) as { data: unknown[] }).data.length;
+    const sentBefore = await sentTo();
+    assert.equal(sentBefore, 1);
+    const refused = await sendReminder();
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.match(refused.body._errors[0], /no approved template named 'visit_reminder'/);
+    assert.equal(await sentTo(), sentBefore, 'the refused send reached the sandbox');
 
     captured.length = 0;
     const call = await fetch(`${sandbox.url}/_sandbox/calls`, {
