@@ -33,6 +33,9 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<BuiltS
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
+    // A stand-in holds requests on purpose (latency and timeout modes): closing it must not
+    // wait for them, or for clients' kept-alive connections.
+    forceCloseConnections: true,
   });
   await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES, files: 1 } });
   acceptEmptyJsonBodies(app);
