@@ -530,7 +530,8 @@ export interface WhatsappMediaTable {
   created_at: number;
 }
 
-export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /** One event for one of a team's webhook endpoints (API.md §8.4); `body` is sent and signed as stored. */
 export interface WebhookDeliveriesTable {

@@ -1,9 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, SafeInteger } from '../http/schema-types.ts';
+import { WEBHOOK_DELIVERY_STATUSES } from '../db/schema.ts';
+import { WEBHOOK_ENDPOINT_KINDS } from './webhooks.types.ts';
 
 export const DeliveryParams = Type.Object({ pluginId: Type.String() });
 
-export const DeliveryStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('DELIVERED'), Type.Literal('FAILED')]);
+export const DeliveryStatus = Type.Enum(WEBHOOK_DELIVERY_STATUSES);
 
 export const ListDeliveriesQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
@@ -12,7 +14,7 @@ export const ListDeliveriesQuery = Type.Object({
   includeAttempts: Type.Optional(Type.Boolean({ description: 'Adds each delivery\'s attempt log (`attemptLog`)' })),
 }, { additionalProperties: false });
 
-const AttemptWire = Type.Object({
+export const AttemptWire = Type.Object({
   attempt: Type.Integer({ description: '1 for the first attempt; numbering continues across replays' }),
   startedAt: Type.Integer(), durationMs: Type.Integer(),
   statusCode: Nullable(Type.Integer({ description: 'null when no HTTP answer came (timeout, refused connection, refused address)' })),
@@ -23,9 +25,9 @@ export const DeliveryWire = Type.Object({
   id: Type.String(),
   eventId: Type.String({ description: 'Sent as X-Chakra-Event-Id; the same for every attempt' }),
   eventType: Type.String({ description: '`whatsapp` (pass-through), `message` or `deliveryStatus`' }),
-  endpoint: Type.String({ description: '`passThrough` or `chakra`' }),
+  endpoint: Type.Enum(WEBHOOK_ENDPOINT_KINDS),
   url: Type.String(),
-  status: Type.String({ description: 'PENDING (queued or retrying) | DELIVERED (a 2xx came) | FAILED (24 h of failures, or no webhookSecret)' }),
+  status: Type.Enum(WEBHOOK_DELIVERY_STATUSES, { description: 'PENDING (queued or retrying) | DELIVERED (a 2xx came) | FAILED (24 h of failures, or no webhookSecret)' }),
   attempts: Type.Integer(),
   lastStatusCode: Nullable(Type.Integer()),
   lastError: Nullable(Type.String()),
