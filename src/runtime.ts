@@ -99,7 +99,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions) {
     requireSource: (teamId, pluginId) => plugins.service.requirePlugin(teamId, pluginId),
   });
   const inbound = createInboundModule({
-    db, clock, logger, secrets, watcher, engine, blobStore, graph, plugins: plugins.service, processes: processes.service,
+    db, clock, logger, engine, blobStore, graph, plugins: plugins.service, processes: processes.service,
     webhooks: webhooks.publisher, publicUrl: config.http.publicUrl, forgetTemplate: templates.forgetTemplate,
   });
   const bulk = createBulkModule({ ...writerDeps, db, models, engine, maxItems: config.limits.bulkMaxItems, bodyLimit: config.http.bulkBodyLimit });

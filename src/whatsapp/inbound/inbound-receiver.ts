@@ -2,11 +2,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import { checkJsonText } from '../../http/request-checks.ts';
 import type { JobEngine } from '../../jobs/index.ts';
-import type { RevisionWatcher } from '../../platform/revisions/index.ts';
-import { isUuid, newId } from '../../shared/ids.ts';
-import type { SecretBox } from '../../shared/secret-box.ts';
+import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/time.ts';
-import { SECRET_PURPOSE } from '../plugins/index.ts';
+import type { PluginsService } from '../plugins/index.ts';
 import * as errors from './inbound.errors.ts';
 import { INBOUND_EVENT_JOB } from './inbound.jobs.ts';
 import { createInboundRepo } from './inbound.repo.ts';
@@ -14,16 +12,8 @@ import { createInboundRepo } from './inbound.repo.ts';
 export interface ReceiverDeps {
   readonly db: Db;
   readonly clock: Clock;
-  readonly secrets: SecretBox;
-  readonly watcher: RevisionWatcher;
+  readonly plugins: Pick<PluginsService, 'receiverKeysOf'>;
   readonly engine: JobEngine;
-}
-
-/** What the receiver knows of a plugin: its team and its two webhook secrets, opened. */
-interface WebhookKeys {
-  readonly teamId: string;
-  readonly appSecret: string | null;
-  readonly verifyToken: string | null;
 }
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -38,26 +28,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * processing job in one transaction before the 200. Nothing else happens on this path.
  */
 export function createInboundReceiver(deps: ReceiverDeps) {
-  const { db, clock, secrets, watcher, engine } = deps;
+  const { db, clock, plugins, engine } = deps;
 
-  // Meta may call hundreds of times a second: a plugin's secrets are opened once per config
-  // revision. Unknown ids are not kept (they would let anyone fill the memory).
-  const known = new Map<string, { revision: number; keys: Promise<WebhookKeys | null> }>();
-  watcher.onChange('config', () => known.clear());
-  function keysOf(pluginId: string): Promise<WebhookKeys | null> {
-    if (!isUuid(pluginId)) return Promise.resolve(null);
-    const id = pluginId.toLowerCase();
-    const revision = watcher.current('config');
-    const cached = known.get(id);
-    if (cached && cached.revision === revision && revision !== -1) return cached.keys;
-    const keys = createInboundRepo(db).findPluginForWebhook(id).then((row) => (row ? {
-      teamId: row.team_id,
-      appSecret: row.app_secret === null ? null : secrets.open(SECRET_PURPOSE.appSecret, row.app_secret),
-      verifyToken: row.verify_token === null ? null : secrets.open(SECRET_PURPOSE.verifyToken, row.verify_token),
-    } : null));
-    keys.then((found) => (found ? known.set(id, { revision, keys }) : known.delete(id)), () => known.delete(id));
-    return keys;
-  }
+  const keysOf = (pluginId: string) => plugins.receiverKeysOf(pluginId);
 
   return {
     /** The GET handshake: Meta's challenge back when the mode is `subscribe` and the token is the plugin's; else 403. */

@@ -17,14 +17,6 @@ const MAY_MOVE_FROM: Record<Exclude<DeliveryStatus, 'PENDING'>, readonly Deliver
 export function createInboundRepo(db: Db) {
   const q = db.kysely;
   return {
-    /**
-     * The one lookup not scoped by team: Meta's call names only the plugin, whose id is global.
-     * Only what the receiver needs is read.
-     */
-    findPluginForWebhook(pluginId: string) {
-      return q.selectFrom('whatsapp_plugins').select(['id', 'team_id', 'app_secret', 'verify_token']).where('id', '=', pluginId).executeTakeFirst();
-    },
-
     /** Keeps the event unless the same bytes were kept for the plugin before; true when it was added. */
     async insertEvent(row: InboundEventRow): Promise<boolean> {
       const added = await q.insertInto('whatsapp_inbound_events').values(row)

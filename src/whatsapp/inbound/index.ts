@@ -1,5 +1,3 @@
-import type { RevisionWatcher } from '../../platform/revisions/index.ts';
-import type { SecretBox } from '../../shared/secret-box.ts';
 import { createInboundRepo } from './inbound.repo.ts';
 import { createInboundProcessor, type ProcessorDeps } from './inbound-processor.ts';
 import { createInboundReceiver } from './inbound-receiver.ts';
@@ -8,10 +6,7 @@ import { inboundRoutes } from './inbound.routes.ts';
 
 export { INBOUND_EVENT_JOB } from './inbound.jobs.ts';
 
-export interface InboundDeps extends ProcessorDeps {
-  readonly secrets: SecretBox;
-  readonly watcher: RevisionWatcher;
-}
+export type InboundDeps = ProcessorDeps;
 
 /** Inbound WhatsApp events (API.md §8.4): Meta's webhook receiver and the job that processes what it keeps. */
 export function createInboundModule(deps: InboundDeps) {

@@ -33,6 +33,13 @@ export function createPluginsRepo(db: Db) {
         .where('whatsapp_phone_numbers.team_id', '=', teamId).where('whatsapp_phone_numbers.phone_number_id', '=', phoneNumberId)
         .executeTakeFirst();
     },
+    /**
+     * The one lookup not scoped by team: Meta's webhook call names only the plugin, whose id is
+     * global. Only what the receiver needs is read.
+     */
+    findForWebhook(pluginId: string) {
+      return q.selectFrom('whatsapp_plugins').select(['id', 'team_id', 'app_secret', 'verify_token']).where('id', '=', pluginId).executeTakeFirst();
+    },
     findByWaba(teamId: string, wabaId: string): Promise<PluginRow | undefined> {
       return q.selectFrom('whatsapp_plugins').selectAll().where('team_id', '=', teamId).where('waba_id', '=', wabaId).executeTakeFirst();
     },

@@ -27,6 +27,13 @@ export interface PluginsDeps {
   readonly publicUrl?: string;
 }
 
+/** A plugin as Meta's webhook receiver sees it: its team and its two webhook secrets, opened. */
+export interface ReceiverKeys {
+  readonly teamId: string;
+  readonly appSecret: string | null;
+  readonly verifyToken: string | null;
+}
+
 /** What a Graph API call on a plugin's behalf needs. */
 export interface Account {
   readonly plugin: PluginRow;
@@ -97,6 +104,25 @@ export function createPluginsService(deps: PluginsDeps) {
   }
 
   const openedWebhookSecrets = new Map<string, string>();
+
+  // Meta may call hundreds of times a second: a plugin's receiver secrets are opened once per
+  // config revision. Unknown ids are not kept (they would let anyone fill the memory).
+  const receiverKeys = new Map<string, { revision: number; keys: Promise<ReceiverKeys | null> }>();
+  deps.watcher.onChange('config', () => receiverKeys.clear());
+  function receiverKeysOf(pluginId: string): Promise<ReceiverKeys | null> {
+    if (!isUuid(pluginId)) return Promise.resolve(null);
+    const id = pluginId.toLowerCase();
+    const revision = deps.watcher.current('config');
+    const cached = receiverKeys.get(id);
+    if (cached && cached.revision === revision && revision !== -1) return cached.keys;
+    const keys = createPluginsRepo(db).findForWebhook(id).then((row) => (row ? {
+      teamId: row.team_id,
+      appSecret: row.app_secret === null ? null : deps.secrets.open(SECRET_PURPOSE.appSecret, row.app_secret),
+      verifyToken: row.verify_token === null ? null : deps.secrets.open(SECRET_PURPOSE.verifyToken, row.verify_token),
+    } : null));
+    keys.then((found) => (found ? receiverKeys.set(id, { revision, keys }) : receiverKeys.delete(id)), () => receiverKeys.delete(id));
+    return keys;
+  }
 
   /** Background work (deliveries, inbound events) reads a plugin per job: from memory while the config is unchanged. */
   async function pluginIfAny(teamId: string, pluginId: string): Promise<PluginRow | null> {
@@ -208,6 +234,9 @@ export function createPluginsService(deps: PluginsDeps) {
 
     /** The team's plugin, or null (another team's, unknown, removed); read through the per-revision cache. */
     find: pluginIfAny,
+
+    /** What Meta's webhook receiver checks a call against: the plugin's team and its secrets, opened; null when unknown. */
+    receiverKeysOf,
 
     /** `chakra plugin list`. */
     list: summaries,
